@@ -1,0 +1,1 @@
+"""The ``genetx`` command line: a thin Typer + Rich layer over the library."""

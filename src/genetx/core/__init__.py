@@ -1,0 +1,1 @@
+"""Pure primitives shared by every capability: sequence alphabets, the table schema."""

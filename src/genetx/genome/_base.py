@@ -179,3 +179,27 @@ class Genome(ABC):
             msg = f"contig not in genome {self.name!r}"
             raise MissingDataError(contig, msg)
         return max(ends)
+
+
+class InMemoryGenome(Genome):
+    """A genome held in memory as ``{record name: sequence}`` (tests, small user sequences).
+
+    Parameters
+    ----------
+    records
+        Record names mapped to sequences, case kept.
+    name
+        Name shown in messages.
+    """
+
+    def __init__(self, records: dict[str, str], name: str = "memory") -> None:
+        self._records = dict(records)
+        self.name = name
+        self.source = f"memory:{name}"
+
+    def records(self) -> dict[str, int]:
+        """Record names and lengths, in insertion order."""
+        return {k: len(v) for k, v in self._records.items()}
+
+    def _read(self, record: str, start: int, end: int) -> str:
+        return self._records[record][start:end]

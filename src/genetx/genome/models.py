@@ -80,3 +80,31 @@ class Transcript:
     biotype: str = ""
     tags: frozenset[str] = field(default_factory=frozenset)
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Gene:
+    """A gene with its transcripts.
+
+    Attributes
+    ----------
+    symbol
+        Gene symbol (``DMD``).
+    chrom, start, end, strand
+        Genomic span (0-based half-open) and strand.
+    transcripts
+        All transcripts of the gene in the source.
+    gene_id
+        Stable identifier (``ENSG...``, NCBI GeneID) when known.
+    source
+        The file, record or service the model came from.
+    """
+
+    symbol: str
+    chrom: str
+    start: int
+    end: int
+    strand: Strand
+    transcripts: tuple[Transcript, ...]
+    gene_id: str = ""
+    source: str = ""

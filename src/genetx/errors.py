@@ -37,7 +37,7 @@ class GeneTxError(Exception):
 
     exit_status: ExitStatus = ExitStatus.ERROR
 
-    def __init__(self, input: str, reason: str) -> None:  # noqa: A002 - the word users see
+    def __init__(self, input: str, reason: str) -> None:
         self.input = str(input)
         self.reason = " ".join(str(reason).split())
         super().__init__(self.__str__())
@@ -70,7 +70,7 @@ class MalformedFileError(BadInputError):
         1-based line number where the problem was found, when known.
     """
 
-    def __init__(self, input: str, reason: str, line: int | None = None) -> None:  # noqa: A002
+    def __init__(self, input: str, reason: str, line: int | None = None) -> None:
         self.line = line
         where = f"line {line}: " if line is not None else ""
         super().__init__(input, where + reason)

@@ -25,7 +25,9 @@ class ProgressTask(Protocol):
 class Progress(Protocol):
     """Something that can display named tasks with a known or unknown total."""
 
-    def task(self, description: str, total: float | None = None) -> AbstractContextManager[ProgressTask]:
+    def task(
+        self, description: str, total: float | None = None
+    ) -> AbstractContextManager[ProgressTask]:
         """Open a task; the returned context manager yields its handle."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from typing import Annotated
 
 import typer
 
@@ -38,10 +39,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
-    debug: bool = typer.Option(False, "--debug", "--traceback",
-                               help="Show the full traceback on errors."),
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", "--traceback",
+                                        help="Show the full traceback on errors.")] = False,
 ) -> None:
     """GeneTx: design gene therapies in silico (add, edit, silence, skip) with their risks."""
     _state["debug"] = debug

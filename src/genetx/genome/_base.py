@@ -23,6 +23,7 @@ from genetx.errors import BadInputError, MissingDataError
 
 if TYPE_CHECKING:
     from genetx.core.schema import Strand
+    from genetx.progress import Progress
 
 _PLACED = re.compile(r"^(?P<chrom>[^\s:]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)$")
 
@@ -179,6 +180,32 @@ class Genome(ABC):
             msg = f"contig not in genome {self.name!r}"
             raise MissingDataError(contig, msg)
         return max(ends)
+
+    def fingerprint(self, progress: Progress | None = None) -> str:
+        """Stable checksum of the content, for deciding whether an index built from it is stale.
+
+        This default hashes (SHA-256) every record's name, length and sequence as stored (case
+        kept), reading 1-Mb pieces. File-backed genomes override it with a checksum of their
+        file, which they compute once per version of the file.
+
+        Returns
+        -------
+        ``sha256:<hex>``.
+        """
+        import hashlib
+
+        from genetx.progress import resolve
+
+        h = hashlib.sha256()
+        recs = self.records()
+        with resolve(progress).task(f"Checksumming {self.name}", total=sum(recs.values())) as t:
+            for rec, n in recs.items():
+                h.update(f">{rec}\t{n}\n".encode())
+                for s in range(0, n, 1 << 20):
+                    e = min(n, s + (1 << 20))
+                    h.update(self._read(rec, s, e).encode("ascii", "replace"))
+                    t.advance(e - s)
+        return f"sha256:{h.hexdigest()}"
 
 
 class InMemoryGenome(Genome):

@@ -268,3 +268,23 @@ def test_folder_is_not_a_2bit_file(tmp_path) -> None:
     d.mkdir()
     with pytest.raises(BadInputError, match="is a folder"):
         TwoBitGenome(d)
+
+
+def test_block_lookup_matches_brute_force() -> None:
+    """The two-level run lookup against a scan of every run (tables longer than one stride)."""
+    import numpy as np
+
+    from genetx.genome.twobit import _Blocks, _merge_blocks
+
+    rng = np.random.default_rng(4)
+    for n in (0, 1, 5, 63, 64, 65, 1000):
+        starts = np.sort(rng.choice(100_000, size=n, replace=False))
+        sizes = rng.integers(1, 120, size=n)
+        s, e = _merge_blocks(starts, sizes)
+        blocks = _Blocks(s, e)
+        for _ in range(300):
+            a = int(rng.integers(0, 101_000))
+            b = a + int(rng.choice([0, 1, 23, 500, 20_000]))
+            want = [i for i in range(s.size) if s[i] < b and e[i] > a]
+            i0, i1 = blocks.overlapping(a, b)
+            assert list(range(i0, i1)) == want, (n, a, b)

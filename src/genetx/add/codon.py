@@ -119,7 +119,7 @@ def _dnachisel() -> Any:
         from genetx.errors import MissingDataError
 
         what = "dnachisel"
-        msg = "is not installed; install the gene-addition extra: pip install 'genetx[add]'"
+        msg = "is not installed; reinstall GeneTx with its dependencies: pip install genetx"
         raise MissingDataError(what, msg) from None
     return dnachisel
 

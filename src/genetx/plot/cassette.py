@@ -63,7 +63,7 @@ def plot_cassette(cassette: Cassette | SeqRecord, *, title: str | None = None,
         from genetx.errors import MissingDataError
 
         what = "matplotlib"
-        msg = "is not installed; install the gene-addition extra: pip install 'genetx[add]'"
+        msg = "is not installed; reinstall GeneTx with its dependencies: pip install genetx"
         raise MissingDataError(what, msg) from None
 
     record = cassette.record if hasattr(cassette, "record") else cassette

@@ -1,0 +1,58 @@
+"""RNA silencing: siRNAs, allele-specific siRNAs, shRNA cassettes and gapmer antisense oligos.
+
+* :mod:`genetx.silence.sirna` -- siRNA candidates with the Reynolds 2004, Ui-Tei 2004 and
+  Amarzguioui 2004 rule scores (components shown), end asymmetry, seed-duplex Tm, composition
+  flags and off-target counts (:func:`design_sirnas`, :func:`explain`);
+* :mod:`genetx.silence.thermo` -- RNA nearest-neighbour thermodynamics (Xia 1998, Freier 1986);
+* :mod:`genetx.silence.seedmatch` -- transcript sets (gene pack, transcriptome FASTA) and the
+  seed / near-complete match search (numba kernels in ``_kernels.py``);
+* :mod:`genetx.silence.allele` -- allele-specific siRNAs for a substitution;
+* :mod:`genetx.silence.shrna` -- shRNA cassettes as annotated SeqRecords;
+* :mod:`genetx.silence.gapmer` -- RNase H gapmers;
+* :mod:`genetx.silence.design` -- all of it for a gene (:func:`silence_gene`);
+* :mod:`genetx.silence.data` -- the cited rules and parameters in ``genetx/data/silence``.
+
+Submodules are imported on first use, so ``import genetx.silence`` stays light.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_EXPORTS = {
+    "SirnaDesign": "genetx.silence.sirna",
+    "design_sirnas": "genetx.silence.sirna",
+    "explain": "genetx.silence.sirna",
+    "rule_scores": "genetx.silence.sirna",
+    "TranscriptSet": "genetx.silence.seedmatch",
+    "pack_transcript_set": "genetx.silence.seedmatch",
+    "read_transcriptome": "genetx.silence.seedmatch",
+    "seed_match_counts": "genetx.silence.seedmatch",
+    "near_match_counts": "genetx.silence.seedmatch",
+    "near_match_hits": "genetx.silence.seedmatch",
+    "seed_tm": "genetx.silence.thermo",
+    "duplex_thermo": "genetx.silence.thermo",
+    "AlleleDesign": "genetx.silence.allele",
+    "allele_specific_sirnas": "genetx.silence.allele",
+    "mutant_mrna": "genetx.silence.allele",
+    "build_shrna": "genetx.silence.shrna",
+    "GapmerDesign": "genetx.silence.gapmer",
+    "GapmerLayout": "genetx.silence.gapmer",
+    "design_gapmers": "genetx.silence.gapmer",
+    "SilencingResult": "genetx.silence.design",
+    "silence_gene": "genetx.silence.design",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names lazily from their submodules."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'genetx.silence' has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = sorted(_EXPORTS)

@@ -7,6 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.design_runs import (  # noqa: F401  (session fixtures shared by strategy/safety/report)
+    ada_run,
+    cstb_run,
+    dmd_del_run,
+    dmd_snv_run,
+    unknown_run,
+)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GENETX_SHARED", REPO.parent / "shared")).resolve()
 SHARED_DATA = SHARED / "data"

@@ -93,6 +93,23 @@ def _safe_name(name: str) -> str:
     return keep.strip("._") or "transgene"
 
 
+def _one_genbank_record(text: str, src: str) -> SeqRecord:
+    """The single GenBank record of ``text``; an error naming ``src`` when not exactly one."""
+    import io
+
+    from Bio import SeqIO
+
+    try:
+        records = list(SeqIO.parse(io.StringIO(text), "genbank"))
+    except ValueError as err:
+        msg = f"GenBank record does not parse: {' '.join(str(err).split())}"
+        raise MalformedFileError(src, msg) from None
+    if len(records) != 1:
+        msg = f"holds {len(records)} GenBank records; give a file with one"
+        raise MalformedFileError(src, msg)
+    return records[0]
+
+
 def from_genbank_record(record: SeqRecord, source: str) -> CodingInput:
     """The CDS of an mRNA record: it must have exactly one CDS feature; a ``/translation``
     qualifier, when present, must equal the translation of the extracted CDS."""
@@ -121,19 +138,7 @@ def read_cds_file(path: str | Path) -> CodingInput:
     text = _read_text(path)
     src = str(path)
     if text.lstrip().startswith("LOCUS"):
-        import io
-
-        from Bio import SeqIO
-
-        try:
-            records = list(SeqIO.parse(io.StringIO(text), "genbank"))
-        except ValueError as err:
-            msg = f"GenBank record does not parse: {' '.join(str(err).split())}"
-            raise MalformedFileError(src, msg) from None
-        if len(records) != 1:
-            msg = f"holds {len(records)} GenBank records; give a file with one"
-            raise MalformedFileError(src, msg)
-        return from_genbank_record(records[0], src)
+        return from_genbank_record(_one_genbank_record(text, src), src)
     name, seq = _fasta_or_bare(text, src)
     cds, protein = check_cds(seq, src)
     return CodingInput(_safe_name(name), "cds", protein, cds, src)
@@ -153,24 +158,13 @@ def read_record_file(path: str | Path) -> SeqRecord:
 
     GenBank topology is kept; a FASTA record is taken as circular (a plasmid).
     """
-    import io
-
-    from Bio import SeqIO
     from Bio.Seq import Seq
     from Bio.SeqRecord import SeqRecord
 
     text = _read_text(path)
     src = str(path)
     if text.lstrip().startswith("LOCUS"):
-        try:
-            records = list(SeqIO.parse(io.StringIO(text), "genbank"))
-        except ValueError as err:
-            msg = f"GenBank record does not parse: {' '.join(str(err).split())}"
-            raise MalformedFileError(src, msg) from None
-        if len(records) != 1:
-            msg = f"holds {len(records)} GenBank records; give a file with one"
-            raise MalformedFileError(src, msg)
-        return records[0]
+        return _one_genbank_record(text, src)
     from genetx.core.seq import check_dna
 
     name, seq = _fasta_or_bare(text, src)

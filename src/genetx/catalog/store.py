@@ -318,30 +318,26 @@ def _check_price(v: Any) -> str | None:
     return None
 
 
-def _validate_event(ev: Any, where: str, ids: set[str], out: list[str]) -> None:
-    if not isinstance(ev, dict):
+def _validate_dated(obj: Any, where: str, ids: set[str], out: list[str],
+                    vocab: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+    """A dated, cited record: ``date``, then each ``(field, allowed values)`` of ``vocab``."""
+    if not isinstance(obj, dict):
         out.append(f"{where}: must be an object")
         return
-    if not (isinstance(ev.get("date"), str) and is_partial_date(ev["date"])):
-        out.append(f"{where}: date {ev.get('date')!r} is not YYYY[-MM[-DD]]")
-    if ev.get("kind") not in EVENT_KINDS:
-        out.append(f"{where}: kind {ev.get('kind')!r} is not one of {', '.join(EVENT_KINDS)}")
-    if ev.get("agency") not in AGENCIES:
-        out.append(f"{where}: agency {ev.get('agency')!r} is not one of {', '.join(AGENCIES)}")
-    _check_sources(ev, where, ids, out, required=True)
+    if not (isinstance(obj.get("date"), str) and is_partial_date(obj["date"])):
+        out.append(f"{where}: date {obj.get('date')!r} is not YYYY[-MM[-DD]]")
+    for key, allowed in vocab:
+        if obj.get(key) not in allowed:
+            out.append(f"{where}: {key} {obj.get(key)!r} is not one of {', '.join(allowed)}")
+    _check_sources(obj, where, ids, out, required=True)
+
+
+def _validate_event(ev: Any, where: str, ids: set[str], out: list[str]) -> None:
+    _validate_dated(ev, where, ids, out, (("kind", EVENT_KINDS), ("agency", AGENCIES)))
 
 
 def _validate_approval(ap: Any, where: str, ids: set[str], out: list[str]) -> None:
-    if not isinstance(ap, dict):
-        out.append(f"{where}: must be an object")
-        return
-    if not (isinstance(ap.get("date"), str) and is_partial_date(ap["date"])):
-        out.append(f"{where}: date {ap.get('date')!r} is not YYYY[-MM[-DD]]")
-    if ap.get("agency") not in AGENCIES:
-        out.append(f"{where}: agency {ap.get('agency')!r} is not one of {', '.join(AGENCIES)}")
-    if ap.get("pathway") not in PATHWAYS:
-        out.append(f"{where}: pathway {ap.get('pathway')!r} is not one of {', '.join(PATHWAYS)}")
-    _check_sources(ap, where, ids, out, required=True)
+    _validate_dated(ap, where, ids, out, (("agency", AGENCIES), ("pathway", PATHWAYS)))
 
 
 def _validate_product(prod: Any, where: str, ids: set[str], out: list[str]) -> None:

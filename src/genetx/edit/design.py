@@ -32,7 +32,7 @@ from genetx.edit.nucleases import get_nuclease
 from genetx.errors import BadInputError, InfeasibleDesignError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     import pandas as pd
 
@@ -366,45 +366,41 @@ def _renumber(df: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     return df
 
 
-def _knockout(loaded: LoadedGene, nucs: tuple[str, ...], notes: list[str]
-              ) -> tuple[pd.DataFrame, str, int, int]:
+def _per_nuclease(nucs: tuple[str, ...], find: Callable[[str], pd.DataFrame], what: str,
+                  notes: list[str]) -> pd.DataFrame:
+    """Guides of every nuclease that has some, renumbered; the other nucleases' reasons go to
+    ``notes``. Raises :class:`InfeasibleDesignError` naming ``what`` when none has a guide."""
     import pandas as pd
 
-    from genetx.edit.knockout import knockout_guides
-
-    tx = loaded.transcript
     frames, reasons = [], []
     for n in nucs:
         try:
-            frames.append(knockout_guides(loaded.gene, tx, loaded.genome, n))
+            frames.append(find(n))
         except InfeasibleDesignError as exc:
             reasons.append(exc.reason)
     if not frames:
-        msg = f"{loaded.gene.symbol} knock-out"
-        raise InfeasibleDesignError(msg, "; ".join(reasons))
+        raise InfeasibleDesignError(what, "; ".join(reasons))
     notes.extend(reasons)
-    df = _renumber(pd.concat(frames, ignore_index=True))
+    return _renumber(pd.concat(frames, ignore_index=True))
+
+
+def _knockout(loaded: LoadedGene, nucs: tuple[str, ...], notes: list[str]
+              ) -> tuple[pd.DataFrame, str, int, int]:
+    from genetx.edit.knockout import knockout_guides
+
+    tx = loaded.transcript
+    df = _per_nuclease(nucs, lambda n: knockout_guides(loaded.gene, tx, loaded.genome, n),
+                       f"{loaded.gene.symbol} knock-out", notes)
     cds = tx.cds or (tx.start, tx.end)
     return df, tx.chrom, min(cds), max(cds)
 
 
 def _region(genome: Genome, tx: Transcript, chrom: str, start: int, end: int,
             nucs: tuple[str, ...], notes: list[str]) -> pd.DataFrame:
-    import pandas as pd
-
     from genetx.edit.guides import find_guides
 
-    frames, reasons = [], []
-    for n in nucs:
-        try:
-            frames.append(find_guides(genome, chrom, start, end, n))
-        except InfeasibleDesignError as exc:
-            reasons.append(exc.reason)
-    if not frames:
-        msg = f"{chrom}:{start + 1:,}-{end:,}"
-        raise InfeasibleDesignError(msg, "; ".join(reasons))
-    notes.extend(reasons)
-    df = _renumber(pd.concat(frames, ignore_index=True))
+    df = _per_nuclease(nucs, lambda n: find_guides(genome, chrom, start, end, n),
+                       f"{chrom}:{start + 1:,}-{end:,}", notes)
     base = np.where(df["Strand"] == "+", df["cut"] - 1, df["cut"]) if tx.strand == "+" else (
         np.where(df["Strand"] == "+", df["cut"], df["cut"] - 1))
     same = tx.chrom == chrom or tx.chrom.removeprefix("chr") == chrom.removeprefix("chr")

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from genetx.core.encode import encode_dna as encode  # A0 C1 G2 T3, anything else 4
 from genetx.core.seq import IUPAC_DNA
 from genetx.edit.nucleases import Nuclease, get_nuclease, guide_filter_rules
 from genetx.errors import BadInputError, InfeasibleDesignError, MissingDataError
@@ -53,21 +54,12 @@ GUIDE_COLUMNS = ("guide_id", "nuclease", "Chromosome", "Start", "End", "Strand",
                  "pam", "target", "pam_tier", "cut", "cut_target", "pam_id", "gc", "polyT",
                  "max_homopolymer", "filters", "rule_set_1", "crisprscan")
 
-_LUT = np.full(256, 4, dtype=np.uint8)
-for _i, _c in enumerate(b"ACGT"):
-    _LUT[_c] = _i
-    _LUT[_c + 32] = _i
 _BITS = np.array([1, 2, 4, 8, 0], dtype=np.uint8)
 _LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 _COMP = np.array([3, 2, 1, 0, 4], dtype=np.uint8)
 _CHUNK = 65536
 #: Bases of context fetched around a region (Rule Set 1 needs 4 + 3, CRISPRscan 6 + 6).
 CONTEXT = 60
-
-
-def encode(seq: str) -> np.ndarray:
-    """2-bit-style codes of a sequence (``A=0, C=1, G=2, T=3``, anything else 4), any case."""
-    return _LUT[np.frombuffer(seq.encode("ascii", "replace"), dtype=np.uint8)]
 
 
 def decode_rows(codes: np.ndarray) -> list[str]:

@@ -30,13 +30,11 @@ Class-level facts come from ``genetx/data/safety/class_risks.json`` (sources in 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from genetx.errors import MalformedFileError
+from genetx._data import read_checked_json
 from genetx.strategy.evidence import Reference, Statement, computed
 
 if TYPE_CHECKING:
@@ -102,16 +100,7 @@ def class_risks() -> dict[str, Any]:
     MalformedFileError
         When the file is not valid JSON or breaks :func:`validate`.
     """
-    where = "genetx/data/safety/class_risks.json"
-    ref = resources.files("genetx").joinpath("data", "safety", "class_risks.json")
-    try:
-        doc = json.loads(ref.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise MalformedFileError(where, str(exc)) from None
-    problems = validate(doc)
-    if problems:
-        raise MalformedFileError(where, "; ".join(problems[:5]))
-    return doc
+    return read_checked_json("safety", "class_risks.json", validate)
 
 
 def references() -> list[Reference]:

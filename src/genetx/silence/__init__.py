@@ -4,8 +4,9 @@
   Amarzguioui 2004 rule scores (components shown), end asymmetry, seed-duplex Tm, composition
   flags and off-target counts (:func:`design_sirnas`, :func:`explain`);
 * :mod:`genetx.silence.thermo` -- RNA nearest-neighbour thermodynamics (Xia 1998, Freier 1986);
-* :mod:`genetx.silence.seedmatch` -- transcript sets (gene pack, transcriptome FASTA) and the
-  seed / near-complete match search (numba kernels in ``_kernels.py``);
+* :mod:`genetx.silence.seedmatch` -- the seed / near-complete match search (numba kernels in
+  ``_kernels.py``) over transcript sets (gene pack, transcriptome FASTA; the set itself is
+  :mod:`genetx.genome.transcriptome`, shared with the exon-skipping ASOs, and re-exported);
 * :mod:`genetx.silence.allele` -- allele-specific siRNAs for a substitution;
 * :mod:`genetx.silence.shrna` -- shRNA cassettes as annotated SeqRecords;
 * :mod:`genetx.silence.gapmer` -- RNase H gapmers;
@@ -17,7 +18,7 @@ Submodules are imported on first use, so ``import genetx.silence`` stays light.
 
 from __future__ import annotations
 
-from typing import Any
+from genetx._lazy import lazy_exports
 
 _EXPORTS = {
     "SirnaDesign": "genetx.silence.sirna",
@@ -43,16 +44,5 @@ _EXPORTS = {
     "silence_gene": "genetx.silence.design",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import the public names lazily from their submodules."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        msg = f"module 'genetx.silence' has no attribute {name!r}"
-        raise AttributeError(msg)
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -11,8 +11,9 @@ and never matches). A transcript set is one code array with ``starts``/``ends`` 
   every candidate is verified on the whole window with 2-bit XOR arithmetic), and counts sites
   and distinct transcripts per pattern and mismatch number. :func:`near_hits` lists the hits.
 * :func:`hairpin_tm` is the Tm of the most stable Watson-Crick hairpin of each sequence.
-* :func:`self_complementarity` is the longest antiparallel self-pairing stretch (dimer) and
-  the longest hairpin stem of each sequence.
+
+The self-dimer / hairpin-stem kernel shared with the exon-skipping ASOs is in
+``genetx/core/_kernels.py``.
 """
 
 from __future__ import annotations
@@ -321,31 +322,3 @@ def hairpin_tm(codes, stack_dh, stack_ds, term_dh, term_ds, loop_ds, min_stem): 
         if best > -1e8:
             out[r] = best
     return out
-
-
-@njit(parallel=True)
-def self_complementarity(codes, min_loop):  # pragma: no cover - compiled
-    """Longest self-dimer stretch and longest hairpin stem (loop >= ``min_loop``) per row."""
-    n, length = codes.shape
-    dimer = np.zeros(n, dtype=np.int64)
-    stem = np.zeros(n, dtype=np.int64)
-    for r in prange(n):
-        bd = 0
-        bs = 0
-        for i in range(length):
-            for j in range(length):
-                # run of antiparallel pairs (i-k, j+k), k = 0, 1, ...
-                k = 0
-                while i - k >= 0 and j + k < length:
-                    a = codes[r, i - k]
-                    b = codes[r, j + k]
-                    if a > 3 or b > 3 or a + b != 3:
-                        break
-                    k += 1
-                if k > bd:
-                    bd = k
-                if j - i - 1 >= min_loop and k > bs:
-                    bs = k
-        dimer[r] = bd
-        stem[r] = bs
-    return dimer, stem

@@ -140,7 +140,7 @@ def design_gapmers(mrna: str, *, name: str = "mRNA", layout: str | GapmerLayout 
     """
     import pandas as pd
 
-    from genetx.silence import _kernels
+    from genetx.core.pairing import self_complementarity
     from genetx.silence.data import rules
     from genetx.silence.seedmatch import near_match_counts
 
@@ -157,7 +157,7 @@ def design_gapmers(mrna: str, *, name: str = "mRNA", layout: str | GapmerLayout 
         gap = aso[:, lay.wing5:lay.wing5 + lay.gap]
         cpg = ((gap[:, :-1] == 1) & (gap[:, 1:] == 2)).sum(axis=1)
         g_run = _longest_g_run(aso)
-        dimer, stem = (_kernels.self_complementarity(np.ascontiguousarray(aso), 3)
+        dimer, stem = (self_complementarity(aso, 3)
                        if len(starts) else (np.zeros(0, int), np.zeros(0, int)))
         text = decode(aso)
         styled = [t[:lay.wing5].lower() + t[lay.wing5:lay.wing5 + lay.gap]

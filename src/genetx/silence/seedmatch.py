@@ -1,10 +1,12 @@
-"""Transcript sets and the off-target search of siRNAs and antisense oligonucleotides.
+"""The off-target search of siRNAs and antisense oligonucleotides in a transcript set.
 
-A :class:`TranscriptSet` holds spliced transcripts (sense strand) as one uint8 code array, with
-each transcript's id, gene and 3' UTR start when known. It comes from the embedded gene pack
-(:func:`pack_transcript_set`), from gene models and a genome
-(:meth:`TranscriptSet.from_transcripts`) or from a user's transcriptome FASTA
-(:func:`read_transcriptome`: GENCODE, Ensembl cDNA and RefSeq headers are understood).
+The transcript set (:class:`~genetx.genome.transcriptome.TranscriptSet`: spliced transcripts,
+sense strand, as one uint8 code array with each transcript's id, gene and 3' UTR start when
+known) lives in :mod:`genetx.genome.transcriptome`, shared with the exon-skipping ASO search;
+it comes from the embedded gene pack (:func:`pack_transcript_set`), from gene models and a
+genome (:meth:`TranscriptSet.from_transcripts`) or from a user's transcriptome FASTA
+(:func:`read_transcriptome`: GENCODE, Ensembl cDNA and RefSeq headers are understood). Those
+names are re-exported here.
 
 Two searches run on it, both in numba over the code array (``genetx.silence._kernels``):
 
@@ -20,271 +22,24 @@ transcripts) with a boolean ``skip`` mask.
 
 from __future__ import annotations
 
-import functools
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from genetx.errors import GeneTxError, InvalidSequenceError, MalformedFileError
-from genetx.progress import resolve
+from genetx.core.encode import encode_nt as encode_bytes
+from genetx.errors import InvalidSequenceError
+from genetx.genome.transcriptome import TranscriptSet, pack_transcript_set, read_transcriptome
 from genetx.silence.thermo import encode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     import pandas as pd
 
-    from genetx.genome._base import Genome
-    from genetx.genome.models import Transcript
-    from genetx.progress import Progress
-
 #: Largest mismatch count the near-match search accepts.
 MAX_MISMATCHES_LIMIT = 3
-_SEP = 4
-_IUPAC_OK = frozenset(b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv")
-
-
-@dataclass(frozen=True)
-class TranscriptSet:
-    """Spliced transcripts encoded end to end (codes 0-3, separator 4).
-
-    Attributes
-    ----------
-    codes
-        All transcripts, sense strand, separated by code 4.
-    starts, ends
-        Offsets of each transcript's first base and one past its last base in ``codes``.
-    ids, genes
-        Transcript id and gene symbol (``""`` when unknown) of each transcript.
-    utr3
-        Offset inside each transcript where its 3' UTR starts, -1 when unknown.
-    source
-        Where the sequences came from.
-    skipped
-        Ids of transcripts left out (no sequence in the genome).
-    """
-
-    codes: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
-    ids: tuple[str, ...]
-    genes: tuple[str, ...]
-    utr3: np.ndarray
-    source: str
-    skipped: tuple[str, ...] = field(default=())
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @property
-    def n_bases(self) -> int:
-        """Bases in the transcripts (separators not counted)."""
-        return int((self.ends - self.starts).sum())
-
-    @classmethod
-    def from_records(cls, records: Iterable[tuple[str, str, str, int]], *,
-                     source: str = "") -> TranscriptSet:
-        """Build from ``(id, gene, sequence, utr3_start)`` records (utr3 -1 when unknown)."""
-        seqs: list[bytes] = []
-        ids: list[str] = []
-        genes: list[str] = []
-        utr3: list[int] = []
-        for tid, gene, seq, u in records:
-            ids.append(tid)
-            genes.append(gene)
-            utr3.append(u)
-            seqs.append(seq.encode("ascii", "replace") if isinstance(seq, str) else seq)
-        return cls._assemble(seqs, ids, genes, utr3, source)
-
-    @classmethod
-    def _assemble(cls, seqs: list[bytes], ids: list[str], genes: list[str], utr3: list[int],
-                  source: str, skipped: tuple[str, ...] = ()) -> TranscriptSet:
-        lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
-        starts = np.zeros(len(seqs), dtype=np.int64)
-        if len(seqs) > 1:
-            starts[1:] = np.cumsum(lengths[:-1] + 1)
-        joined = b"\x00".join(seqs)
-        codes = encode_bytes(joined)
-        return cls(codes, starts, starts + lengths, tuple(ids), tuple(genes),
-                   np.asarray(utr3, dtype=np.int64), source, skipped)
-
-    @classmethod
-    def from_transcripts(cls, transcripts: Iterable[Transcript], genome: Genome, *,
-                         source: str = "", progress: Progress | None = None) -> TranscriptSet:
-        """Spliced sequence of every transcript the genome holds (others go to ``skipped``)."""
-        txs = list(transcripts)
-        seqs: list[bytes] = []
-        ids: list[str] = []
-        genes: list[str] = []
-        utr3: list[int] = []
-        skipped: list[str] = []
-        with resolve(progress).task("Reading transcripts", total=len(txs)) as task:
-            for tx in txs:
-                try:
-                    seq = tx.spliced_sequence(genome)
-                except GeneTxError:
-                    skipped.append(tx.id)
-                    task.advance()
-                    continue
-                seqs.append(seq.encode("ascii", "replace"))
-                ids.append(tx.id)
-                genes.append(tx.gene)
-                rng = tx.cds_tx_range
-                utr3.append(rng[1] if rng is not None else -1)
-                task.advance()
-        return cls._assemble(seqs, ids, genes, utr3, source, tuple(skipped))
-
-    def exclusion_mask(self, *, genes: Sequence[str] = (),
-                       transcript_ids: Sequence[str] = ()) -> np.ndarray:
-        """True for transcripts of ``genes`` or with an id in ``transcript_ids``.
-
-        Gene symbols match case-insensitively; transcript ids match with or without version.
-        """
-        want_g = {g.upper() for g in genes if g}
-        want_t = {_base_id(t) for t in transcript_ids if t}
-        return np.fromiter(((g.upper() in want_g) or (_base_id(t) in want_t)
-                            for g, t in zip(self.genes, self.ids, strict=True)),
-                           dtype=np.bool_, count=len(self.ids))
-
-    def sequence(self, index: int) -> str:
-        """Sequence of transcript ``index`` (codes decoded; non-ACGT letters come back as N)."""
-        part = self.codes[self.starts[index]:self.ends[index]]
-        return "".join("ACGTN"[int(c)] for c in part)
-
-    def summary(self) -> dict[str, object]:
-        """Plain facts for reports."""
-        return {"source": self.source, "transcripts": len(self), "bases": self.n_bases,
-                "with_utr3": int((self.utr3 >= 0).sum()), "skipped": len(self.skipped)}
-
-
-def _base_id(tid: str) -> str:
-    head, dot, tail = tid.rpartition(".")
-    return head if dot and tail.isdigit() else tid
-
-
-_LUT = np.full(256, _SEP, dtype=np.uint8)
-for _i, _b in enumerate("ACGT"):
-    _LUT[ord(_b)] = _i
-    _LUT[ord(_b.lower())] = _i
-_LUT[ord("U")] = 3
-_LUT[ord("u")] = 3
-
-
-def encode_bytes(data: bytes) -> np.ndarray:
-    """Codes 0-3 for A, C, G, T/U (any case), 4 for anything else."""
-    return _LUT[np.frombuffer(data, dtype=np.uint8)]
-
-
-@functools.lru_cache(maxsize=1)
-def pack_transcript_set() -> TranscriptSet:
-    """Every transcript of the embedded gene pack whose sequence the pack holds (cached)."""
-    from genetx.genome.genes import pack_annotation, pack_genome
-
-    ann = pack_annotation("all")
-    return TranscriptSet.from_transcripts(
-        ann.transcripts(), pack_genome(),
-        source="gene pack (genes.gff3 + mrna.gff3, genepack.2bit)")
-
-
-# ------------------------------------------------------------------------------ FASTA
-_GENE_PATTERNS = (
-    re.compile(r"gene_symbol:(\S+)"),  # Ensembl cDNA
-    re.compile(r"\(([A-Za-z0-9][A-Za-z0-9._-]*)\),"),  # RefSeq: "... (A2M), transcript variant"
-    re.compile(r"\bgene[=:]([A-Za-z0-9._-]+)"),
-)
-_UTR3 = re.compile(r"\|UTR3:(\d+)-(\d+)\|")
-_CDS = re.compile(r"\|CDS:(\d+)-(\d+)\|")
-
-
-def _parse_header(header: str) -> tuple[str, str, int]:
-    """Transcript id, gene symbol and 0-based 3' UTR start from a FASTA header."""
-    if "|" in header:  # GENCODE: id|gene_id|havana_g|havana_t|tx_name|gene_name|len|biotype|...
-        fields = header.split("|")
-        tid = fields[0].split()[0]
-        gene = fields[5] if len(fields) > 5 else ""
-        u = -1
-        m = _UTR3.search(header + "|")
-        if m:
-            u = int(m.group(1)) - 1
-        else:
-            c = _CDS.search(header + "|")
-            if c:
-                u = int(c.group(2))
-        return tid, gene, u
-    tid = header.split()[0] if header.split() else ""
-    for pat in _GENE_PATTERNS:
-        m = pat.search(header)
-        if m:
-            return tid, m.group(1), -1
-    return tid, "", -1
-
-
-def read_transcriptome(path: str | Path, *, progress: Progress | None = None) -> TranscriptSet:
-    """Read a transcriptome FASTA (plain or gzip) into a :class:`TranscriptSet`.
-
-    Headers of GENCODE (``ENST...|ENSG...|...|GENE|len|biotype|UTR5:..|CDS:..|UTR3:..|``),
-    Ensembl cDNA (``gene_symbol:GENE``) and RefSeq (``... (GENE), transcript variant ...``)
-    give the gene symbol and, for GENCODE, the 3' UTR. IUPAC codes are accepted (they never
-    match); U is read as T.
-
-    Raises
-    ------
-    MalformedFileError
-        Naming the file, line and record: text before the first header, an empty record, a
-        record without an id, or a letter that is not a nucleotide code.
-    """
-    import gzip
-
-    p = Path(path)
-    if not p.is_file():
-        msg = "transcriptome file not found"
-        raise MalformedFileError(str(path), msg)
-    with resolve(progress).task(f"Reading {p.name}", total=None):
-        raw = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
-    if not raw.strip():
-        msg = "is empty"
-        raise MalformedFileError(str(path), msg)
-    if not raw.lstrip().startswith(b">"):
-        msg = "does not start with a FASTA header ('>')"
-        raise MalformedFileError(str(path), msg, line=1)
-    body = raw.lstrip()
-    lead = raw[: len(raw) - len(body)].count(b"\n")
-    chunks = body.split(b"\n>")
-    del raw, body  # only the chunks are needed from here on
-    seqs: list[bytes] = []
-    ids: list[str] = []
-    genes: list[str] = []
-    utr3: list[int] = []
-    line = 1 + lead
-    strip = bytes(range(33))  # white space and control characters
-    for k, chunk in enumerate(chunks):
-        head, _, seq = chunk.partition(b"\n")
-        header = head.decode("utf-8", "replace").lstrip(">").strip()
-        tid, gene, u = _parse_header(header)
-        if not tid:
-            msg = "record without an id after '>'"
-            raise MalformedFileError(str(path), msg, line=line)
-        clean = seq.translate(None, strip)
-        if not clean:
-            msg = f"record {tid!r} has no sequence"
-            raise MalformedFileError(str(path), msg, line=line)
-        bad = clean.translate(None, bytes(_IUPAC_OK))
-        if bad:
-            ch = chr(bad[0])
-            col = clean.index(bad[0]) + 1
-            msg = (f"record {tid!r}: letter {ch!r} at position {col} is not a nucleotide "
-                   "code (A, C, G, T/U or IUPAC)")
-            raise MalformedFileError(str(path), msg, line=line)
-        seqs.append(clean)
-        ids.append(tid)
-        genes.append(gene)
-        utr3.append(u if u < len(clean) else -1)
-        line += chunk.count(b"\n") + (1 if k < len(chunks) - 1 else 0)
-    return TranscriptSet._assemble(seqs, ids, genes, utr3, f"transcriptome FASTA {p}")
 
 
 # ------------------------------------------------------------------------------ searches

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from genetx.core.encode import encode_nt as encode  # A0 C1 G2 T/U 3, other 4
 from genetx.errors import InvalidSequenceError
 
 #: Body temperature used for dG37 (K).
@@ -30,24 +31,7 @@ T37 = 310.15
 #: Gas constant in cal/(K mol).
 R_CAL = 1.987
 
-_LUT = np.full(256, 4, dtype=np.uint8)
-for _i, _b in enumerate("ACGT"):
-    _LUT[ord(_b)] = _i
-    _LUT[ord(_b.lower())] = _i
-_LUT[ord("U")] = 3
-_LUT[ord("u")] = 3
 _IDX = {"A": 0, "C": 1, "G": 2, "U": 3, "T": 3}
-
-
-def encode(seq: str) -> np.ndarray:
-    """uint8 codes of a nucleotide string: A0, C1, G2, T/U 3, anything else 4.
-
-    Examples
-    --------
-    >>> encode("ACGUTn").tolist()
-    [0, 1, 2, 3, 3, 4]
-    """
-    return _LUT[np.frombuffer(seq.encode("ascii", "replace"), dtype=np.uint8)]
 
 
 def encode_many(seqs: list[str]) -> np.ndarray:

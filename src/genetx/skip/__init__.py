@@ -13,7 +13,7 @@ designer needs numpy and pandas).
 
 from __future__ import annotations
 
-from typing import Any
+from genetx._lazy import lazy_exports
 
 _EXPORTS = {
     "FrameModel": "genetx.skip.frames",
@@ -31,16 +31,5 @@ _EXPORTS = {
     "design_asos": "genetx.skip.aso",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import the public names lazily from their submodules."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        msg = f"module 'genetx.skip' has no attribute {name!r}"
-        raise AttributeError(msg)
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

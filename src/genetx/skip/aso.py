@@ -26,14 +26,16 @@ user. It is sorted by off-target counts, then self-complementarity, then positio
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from genetx.core.encode import encode_dna as encode  # A0 C1 G2 T3, other (U too) 4
+from genetx.core.pairing import self_complementarity as pair_runs
 from genetx.core.seq import reverse_complement
-from genetx.errors import BadInputError, GeneTxError
+from genetx.errors import BadInputError
+from genetx.genome.transcriptome import TranscriptSet, pack_transcript_set
 from genetx.progress import resolve
 
 if TYPE_CHECKING:
@@ -53,18 +55,6 @@ DEFAULT_INTRON_FLANK = 30
 #: Largest mismatch count the off-target search reports.
 MAX_MISMATCHES_LIMIT = 3
 
-_CODE = np.full(256, 4, dtype=np.uint8)
-for _i, _b in enumerate("ACGT"):
-    _CODE[ord(_b)] = _i
-    _CODE[ord(_b.lower())] = _i
-_SEP = 4  # separator and any non-ACGT letter: never matches
-
-
-def encode(seq: str) -> np.ndarray:
-    """Codes 0-3 for A, C, G, T (either case) and 4 for anything else (uint8 array)."""
-    return _CODE[np.frombuffer(seq.encode("ascii", "replace"), dtype=np.uint8)]
-
-
 # --------------------------------------------------------------------------------------------
 # self-complementarity
 
@@ -80,7 +70,8 @@ def self_complementarity(seqs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     Parameters
     ----------
     seqs
-        DNA sequences; computed per length group with numpy, no per-base Python loop.
+        DNA sequences; computed per length group by the numba kernel shared with the gapmer
+        designer (:func:`genetx.core.pairing.self_complementarity`).
 
     Returns
     -------
@@ -101,24 +92,9 @@ def self_complementarity(seqs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     for length, idx in by_len.items():
         if length == 0:
             continue
-        q = np.stack([encode(seqs[i]) for i in idx]).astype(np.int16)  # (m, L)
-        comp = np.where(q < 4, 3 - q, 9)
-        pair = q[:, :, None] == comp[:, None, :]  # pair[n, i, j]: base i pairs with base j
-        run_prev = np.zeros((len(idx), length), dtype=np.int32)
-        best_d = np.zeros(len(idx), dtype=np.int32)
-        best_h = np.zeros(len(idx), dtype=np.int32)
-        jj = np.arange(length)
-        for i in range(length):
-            shifted = np.zeros_like(run_prev)
-            shifted[:, :-1] = run_prev[:, 1:]  # R[i-1, j+1]
-            run = np.where(pair[:, i, :], shifted + 1, 0)
-            best_d = np.maximum(best_d, run.max(axis=1))
-            loop_ok = jj >= i + 4
-            if loop_ok.any():
-                best_h = np.maximum(best_h, np.where(loop_ok, run, 0).max(axis=1))
-            run_prev = run
-        dimer[idx] = best_d
-        hairpin[idx] = best_h
+        d, h = pair_runs(np.stack([encode(seqs[i]) for i in idx]), 3)
+        dimer[idx] = d
+        hairpin[idx] = h
     return dimer, hairpin
 
 
@@ -126,78 +102,9 @@ def self_complementarity(seqs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 # transcript set and off-target search
 
 
-@dataclass(frozen=True)
-class TranscriptSet:
-    """Spliced transcripts encoded end to end for the off-target search.
-
-    Attributes
-    ----------
-    codes
-        All transcripts (sense strand) as codes 0-3, separated by code 4.
-    starts
-        Offset of each transcript's first base in ``codes``.
-    transcripts
-        The transcript models, in the same order.
-    source
-        Where the models and sequences came from.
-    skipped
-        Ids of transcripts left out because the genome lacks their sequence.
-    """
-
-    codes: np.ndarray
-    starts: np.ndarray
-    transcripts: tuple[Transcript, ...]
-    source: str
-    skipped: tuple[str, ...] = ()
-
-    @classmethod
-    def build(cls, transcripts: Iterable[Transcript], genome: Genome, *, source: str = "",
-              progress: Progress | None = None) -> TranscriptSet:
-        """Fetch and encode the spliced sequence of every transcript the genome holds."""
-        txs = list(transcripts)
-        parts: list[np.ndarray] = []
-        kept: list[Transcript] = []
-        skipped: list[str] = []
-        starts: list[int] = []
-        pos = 0
-        with resolve(progress).task("Reading transcripts", total=len(txs)) as task:
-            for tx in txs:
-                try:
-                    seq = tx.spliced_sequence(genome)
-                except GeneTxError:
-                    skipped.append(tx.id)
-                    task.advance()
-                    continue
-                enc = encode(seq)
-                starts.append(pos)
-                parts.append(enc)
-                parts.append(np.array([_SEP], dtype=np.uint8))
-                pos += len(enc) + 1
-                kept.append(tx)
-                task.advance()
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
-        return cls(codes, np.asarray(starts, dtype=np.int64), tuple(kept), source,
-                   tuple(skipped))
-
-    @property
-    def n_bases(self) -> int:
-        """Encoded length (transcripts plus separators)."""
-        return int(self.codes.size)
-
-    def locate(self, pos: int) -> tuple[Transcript, int]:
-        """The transcript holding encoded offset ``pos`` and the 0-based index inside it."""
-        t = int(np.searchsorted(self.starts, pos, side="right")) - 1
-        return self.transcripts[t], pos - int(self.starts[t])
-
-
-@functools.lru_cache(maxsize=1)
-def pack_transcripts() -> TranscriptSet:
-    """Every transcript of the embedded gene pack whose sequence the pack holds (cached)."""
-    from genetx.genome.genes import pack_annotation, pack_genome
-
-    ann = pack_annotation("all")
-    return TranscriptSet.build(ann.transcripts(), pack_genome(),
-                               source="gene pack (genes.gff3 + mrna.gff3, genepack.2bit)")
+#: Every transcript of the embedded gene pack whose sequence the pack holds (cached; the set
+#: the silencing designers search too).
+pack_transcripts = pack_transcript_set
 
 
 class _KmerIndex:

@@ -12,7 +12,7 @@ Submodules are imported on first use.
 
 from __future__ import annotations
 
-from typing import Any
+from genetx._lazy import lazy_exports
 
 _EXPORTS = {
     "DesignRequest": "genetx.strategy.design",
@@ -24,16 +24,5 @@ _EXPORTS = {
     "Statement": "genetx.strategy.evidence",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import the public names lazily from their submodules."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        msg = f"module 'genetx.strategy' has no attribute {name!r}"
-        raise AttributeError(msg)
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

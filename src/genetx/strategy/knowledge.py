@@ -13,13 +13,12 @@ and answers two questions with the reasons as :class:`~genetx.strategy.evidence.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
-from genetx.errors import BadInputError, MalformedFileError
+from genetx._data import read_checked_json
+from genetx.errors import BadInputError
 from genetx.strategy.evidence import Reference, Statement
 
 if TYPE_CHECKING:
@@ -46,16 +45,7 @@ _MISSENSE_CONSEQUENCES = frozenset({
 
 
 def _read(name: str) -> dict[str, Any]:
-    ref = resources.files("genetx").joinpath("data", "strategy", name)
-    where = f"genetx/data/strategy/{name}"
-    try:
-        doc = json.loads(ref.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise MalformedFileError(where, str(exc)) from None
-    problems = validate(doc)
-    if problems:
-        raise MalformedFileError(where, "; ".join(problems[:5]))
-    return doc
+    return read_checked_json("strategy", name, validate)
 
 
 def _facts(node: Any, path: str = "") -> list[tuple[str, list[str]]]:

@@ -1,4 +1,5 @@
-"""CRISPR guide scores: off-target (CFD, MIT, specificity) and on-target (Rule Set 1, CRISPRscan).
+"""CRISPR guide scores: off-target (CFD, MIT, specificity) and on-target (Rule Set 1, CRISPRscan,
+GeneTx's own activity model).
 
 Pure functions on sequences or on arrays of base codes (``A=0, C=1, G=2, T=3``, 4 = other); the
 batch versions run numba kernels (off-target) or vectorised numpy (on-target), loaded on first
@@ -9,6 +10,7 @@ that the scores reproduce.
 
 from __future__ import annotations
 
+from genetx.edit.scoring.model import activity_score, activity_score_batch
 from genetx.edit.scoring.offtarget import (
     MIT_ALT_PAM_FACTOR,
     MIT_WEIGHTS,
@@ -27,6 +29,8 @@ from genetx.edit.scoring.ontarget import crisprscan, crisprscan_batch, rule_set_
 __all__ = [
     "MIT_ALT_PAM_FACTOR",
     "MIT_WEIGHTS",
+    "activity_score",
+    "activity_score_batch",
     "cfd_score",
     "cfd_score_batch",
     "cfd_specificity",

@@ -142,14 +142,14 @@ def test_a_missing_capability_is_reported_unavailable(monkeypatch) -> None:
     real = design.importlib.import_module
 
     def fake(name: str, *a: object) -> object:
-        if name == "genetx.edit.guides":
-            raise ImportError("No module named 'genetx.edit.guides'")
+        if name == "genetx.edit.exon_deletion":
+            raise ImportError("No module named 'genetx.edit.exon_deletion'")
         return real(name, *a)
 
     monkeypatch.setattr(design.importlib, "import_module", fake)
     res = run_modality(ctx, tri.option("exon_deletion"), inp)
     assert res.status == "unavailable"
-    assert "genetx.edit.guides" in res.reason
+    assert "genetx.edit.exon_deletion" in res.reason
 
 
 def _random(n: int, rng: random.Random) -> str:

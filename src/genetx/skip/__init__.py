@@ -27,6 +27,8 @@ _EXPORTS = {
     "Strategy": "genetx.skip.strategies",
     "plan_skips": "genetx.skip.strategies",
     "plan_lesion": "genetx.skip.strategies",
+    "deletion_check": "genetx.skip.strategies",
+    "breakpoint_introns": "genetx.skip.strategies",
     "AsoDesign": "genetx.skip.aso",
     "design_asos": "genetx.skip.aso",
 }

@@ -24,7 +24,9 @@ regions lost (from the RefSeq record's annotation), cited cautions, approved dru
 of patients each skip applies to. Cited facts exist only for DMD on NM_004006 (the numbering of
 the drug labels); for other genes and transcripts these fields stay empty rather than invented.
 The CRISPR alternative (deleting the same exons from the genome with a guide pair) gives the
-same transcript, but guide-pair design is not implemented here.
+same transcript; :func:`deletion_check` states the patient's frame after such a deletion, and the
+guide pairs are designed by :mod:`genetx.edit.exon_deletion` (called by the CLI and the
+orchestrator, since this package does not import the editing package).
 """
 
 from __future__ import annotations
@@ -274,6 +276,68 @@ def evaluate_skip(model: FrameModel, lesion: Lesion, skip: Sequence[int]) -> Fra
                    f"({lesion.description})")
             raise BadInputError(where, msg)
     return check_order(model, removal_order(lesion.order, skip), dict(lesion.length_changes))
+
+
+def deletion_check(model: FrameModel, lesion: Lesion, exons: Sequence[int]) -> FrameCheck:
+    """Frame of the patient's transcript after deleting ``exons`` from the patient's genome.
+
+    A guide pair deletes one block of the genome: every exon of ``exons`` that the patient's
+    transcript holds goes, which is the transcript skipping them gives (exons of the block that
+    the patient already lacks change nothing). For a duplication whose duplicated block is
+    exactly ``exons``, deleting one copy restores the reference transcript: that is the outcome
+    returned, and its reason also gives the frame when both copies are deleted.
+
+    Parameters
+    ----------
+    model
+        The transcript's frame model.
+    lesion
+        The patient's lesion.
+    exons
+        The deleted exons (consecutive in the reference numbering).
+
+    Returns
+    -------
+    The :class:`~genetx.skip.frames.FrameCheck` of the resulting transcript.
+
+    Examples
+    --------
+    >>> m = FrameModel.from_lengths([10, 9, 7, 11, 12, 14], utr5=4, utr3=5)
+    >>> deletion_check(m, Lesion.deletion(m, 3, 3), [4]).in_frame
+    True
+    """
+    for k in exons:
+        model.exon(k)
+    changes = dict(lesion.length_changes)
+    if lesion.kind == "exon_duplication" and tuple(sorted(set(exons))) == lesion.exons:
+        ref = check_order(model, reference_order(model))
+        both = check_order(model, removal_order(lesion.order, exons), changes)
+        verdict = ("in frame" if both.in_frame else "no verdict" if both.in_frame is None
+                   else "out of frame")
+        reason = (f"deleting one copy of the duplicated exons restores the reference "
+                  f"transcript; deleting both copies is {verdict} ({both.reason})")
+        return replace(ref, reason=reason)
+    return check_order(model, removal_order(lesion.order, exons), changes)
+
+
+def breakpoint_introns(model: FrameModel, lesion: Lesion) -> tuple[int, ...]:
+    """Introns in which the breakpoints of an exon deletion or duplication lie.
+
+    The patient's deletion of exons ``a..b`` (or duplication) joins somewhere in intron
+    ``a - 1`` to somewhere in intron ``b``; where is unknown, so a guide designed on the
+    reference sequence of those introns may be missing (or present twice) on the patient's
+    allele. Point variants have none.
+
+    Examples
+    --------
+    >>> m = FrameModel.from_lengths([10, 9, 7, 11, 12, 14], utr5=4, utr3=5)
+    >>> breakpoint_introns(m, Lesion.deletion(m, 3, 4))
+    (2, 4)
+    """
+    if lesion.kind not in ("exon_deletion", "exon_duplication"):
+        return ()
+    a, b = lesion.exons[0], lesion.exons[-1]
+    return tuple(k for k in (a - 1, b) if 1 <= k < model.n_exons)
 
 
 # --------------------------------------------------------------------------------------------
@@ -569,11 +633,12 @@ def plan_lesion(model: FrameModel, lesion: Lesion, *, variant: str = "",
                      "skipped lack the exons (see both_copies_skipped)")
     if strategies and lesion.kind == "exon_duplication":
         notes.append("deleting one copy of the duplicated exons from the genome (CRISPR guide "
-                     "pair in the flanking introns) would restore the wild type; guide-pair "
-                     "design is not implemented")
+                     "pair in the flanking introns) would restore the wild type; the pair's "
+                     "sites recur in every copy of the duplicated segment, whose breakpoints "
+                     "are unknown, so both copies may be removed as well")
     elif strategies:
         notes.append("deleting the same exons from the genome (CRISPR guide pair in the flanking "
-                     "introns) gives the same transcript; guide-pair design is not implemented")
+                     "introns) gives the same transcript")
     if not cited_ok:
         notes.append(f"no cited drug, applicability or caution data for {model.gene} "
                      f"{model.transcript}: those fields are left empty")
@@ -684,6 +749,6 @@ def plan_skips(variant: Variant, transcript: Transcript, genome: Genome | None =
     return plan
 
 
-__all__ = ["DEFAULT_MAX_EXONS", "Lesion", "SkipPlan", "Strategy", "candidate_skips",
-           "enumerate_skips", "evaluate_skip", "lesion_from_variant", "plan_lesion",
-           "plan_skips"]
+__all__ = ["DEFAULT_MAX_EXONS", "Lesion", "SkipPlan", "Strategy", "breakpoint_introns",
+           "candidate_skips", "deletion_check", "enumerate_skips", "evaluate_skip",
+           "lesion_from_variant", "plan_lesion", "plan_skips"]

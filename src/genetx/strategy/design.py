@@ -14,8 +14,10 @@ Defaults, chosen to keep the embedded example under a minute:
 * exon skipping: the ASO designer's defaults (25-30 nt, the exon and 30 nt of each flanking
   intron) over the exons of the best frame-restoring skip, transcript matches up to 2
   mismatches (:func:`genetx.skip.aso.design_asos`);
-* exon deletion: SpCas9 guides cutting 50-1000 nt into the introns flanking those exons
-  (:func:`genetx.edit.guides.find_guides`), three per side, paired by Rule Set 1;
+* exon deletion: SpCas9 guide pairs cutting 50-1000 nt into the introns flanking those exons,
+  three guides per side, paired by Rule Set 1, with the deletion size, the junction left after
+  end joining and the patient's frame after the deletion
+  (:func:`genetx.edit.exon_deletion.design_exon_deletion`);
 * base and prime editing: the editors' designs that revert the patient's variant
   (:func:`genetx.edit.base_editing.design_base_edits`,
   :func:`genetx.edit.prime_editing.design_prime_edits`);
@@ -1169,64 +1171,32 @@ def _design_knockout(ctx: _Context, opt: ModalityOption) -> ModalityResult:
         (), notes)
 
 
-def _intron_window(tx: Transcript, exon: int, side: str) -> tuple[int, int] | None:
-    """Genomic window of the intron next to ``exon`` (``before``/``after`` in transcript order)
-    in which a deletion guide may cut (:data:`DELETION_CUT_WINDOW` from the exon)."""
-    near, far = DELETION_CUT_WINDOW
-    k = exon - 1 if side == "before" else exon  # intron k follows exon k
-    if not 1 <= k <= len(tx.introns):
-        return None
-    s, e = tx.introns[k - 1]
-    es, _ee = tx.exons[exon - 1]
-    if e == es:  # the exon starts where the intron ends
-        lo, hi = max(s, e - far), e - near
-    else:
-        lo, hi = s + near, min(e, s + far)
-    return (lo, hi) if hi - lo >= 30 else None
-
-
 def _design_exon_deletion(ctx: _Context, opt: ModalityOption) -> ModalityResult:
-    fn = _capability("genetx.edit.guides", "find_guides")
+    fn = _capability("genetx.edit.exon_deletion", "design_exon_deletion")
     plan = ctx.skip_plan
     assert plan is not None
     assert ctx.tx is not None
     tx = ctx.tx
     best = plan.strategies[0]
     first, last = min(best.skip), max(best.skip)
-    sides: dict[str, Any] = {}
-    for side, exon in (("before", first), ("after", last)):
-        win = _intron_window(tx, exon, side)
-        if win is None:
-            return ModalityResult("exon_deletion", opt, "nothing_found",
-                                  f"no intron window {side} exon {exon} to cut in")
-        table = fn(ctx.genome, tx.chrom, win[0], win[1], "SpCas9")
-        table = table[table["filters"] == ""]
-        if "rule_set_1" in table:
-            table = table.sort_values("rule_set_1", ascending=False, na_position="last")
-        if table.empty:
-            return ModalityResult("exon_deletion", opt, "nothing_found",
-                                  f"no SpCas9 guide passes the filters in the intron {side} "
-                                  f"exon {exon} ({tx.chrom}:{win[0] + 1:,}-{win[1]:,})")
-        sides[side] = table.head(DELETION_GUIDES_PER_SIDE)
-    pairs = []
-    for _, a in sides["before"].iterrows():
-        for _, b in sides["after"].iterrows():
-            score = float(a.get("rule_set_1", 0) or 0) + float(b.get("rule_set_1", 0) or 0)
-            pairs.append((score, a, b))
-    pairs.sort(key=lambda t: -t[0])
-    pairs = pairs[:ctx.request.top]
-    guides: dict[str, tuple[str, str, tuple[Any, ...]]] = {}
-    for _, a, b in pairs:
-        for r in (a, b):
-            guides[str(r["guide_id"])] = (str(r["spacer"]), "SpCas9",
-                                          ((str(r["Chromosome"]), int(r["Start"]),
-                                            int(r["End"])),))
+    from genetx.skip.frames import FrameModel
+    from genetx.skip.strategies import deletion_check
+
+    model = FrameModel.from_transcript(tx)
+    design = fn(tx, ctx.genome, tuple(range(first, last + 1)), nuclease="SpCas9",
+                window=DELETION_CUT_WINDOW, guides_per_side=DELETION_GUIDES_PER_SIDE,
+                top=ctx.request.top, offtargets=False,
+                frame_check=lambda ex: deletion_check(model, plan.lesion, ex))
+    kept = design.guides
+    guides: dict[str, tuple[str, str, tuple[Any, ...]]] = {
+        g.guide_id: (g.spacer, design.nuclease, ((g.chrom, g.start, g.end),))
+        for p in design.pairs for g in (p.guide_5prime, p.guide_3prime)}
     summaries, hits = _offtargets(ctx, guides)
     items = []
-    skipped = f"{first}-{last}" if last > first else str(first)
-    for i, (score, a, b) in enumerate(pairs, start=1):
-        ca, cb = sorted((int(a["cut"]), int(b["cut"])))
-        sa, sb = summaries[str(a["guide_id"])], summaries[str(b["guide_id"])]
+    skipped = design.exon_label
+    for p in design.pairs:
+        a, b = p.guide_5prime, p.guide_3prime
+        sa, sb = summaries[a.guide_id], summaries[b.guide_id]
         counts = tuple(x + y for x, y in zip(sa.counts, sb.counts, strict=True))
         spec = [x for x in (sa.cfd_specificity, sb.cfd_specificity) if x is not None]
         mits = [x for x in (sa.mit_specificity, sb.mit_specificity) if x is not None]
@@ -1235,28 +1205,34 @@ def _design_exon_deletion(ctx: _Context, opt: ModalityOption) -> ModalityResult:
             min(spec) if spec else None, min(mits) if mits else None,
             tuple(sorted(set(sa.other_gene_exon_hits) | set(sb.other_gene_exon_hits))),
             sa.note + "; counts are the sum over both guides, specificities the lower one")
-        pid = f"DEL-ex{skipped}-{i}"
         items.append(DesignItem(
-            pid, "exon_deletion", "guide_pair",
-            f"guide pair {pid}: {a['guide_id']} + {b['guide_id']}",
-            f"{a['spacer']} + {b['spacer']}", (tx.chrom, ca, cb, tx.strand),
-            {"guide_5prime": str(a["spacer"]), "guide_3prime": str(b["spacer"]),
-             "deletion_nt": cb - ca, "rule_set_1_sum": round(score, 3),
-             "exons_deleted": skipped},
+            p.pair_id, "exon_deletion", "guide_pair",
+            f"guide pair {p.pair_id}: {a.guide_id} + {b.guide_id}",
+            f"{a.spacer} + {b.spacer}", (tx.chrom, p.start, p.end, tx.strand),
+            {"guide_5prime": a.spacer, "guide_3prime": b.spacer,
+             "introns": f"{a.intron}/{b.intron}", "deletion_nt": p.size,
+             "rule_set_1_sum": round(p.score, 3), "exons_deleted": skipped,
+             "junction": p.junction_transcript,
+             "restores_frame": design.frame.in_frame if design.frame else None},
             combined, None,
-            ((*_loc(a), str(a["guide_id"])), (*_loc(b), str(b["guide_id"])))))
-    tables = {f"deletion_guides_{k}": v for k, v in sides.items()}
+            ((a.chrom, a.start, a.end, a.strand, a.guide_id),
+             (b.chrom, b.start, b.end, b.strand, b.guide_id))))
+    tables = {"deletion_guides_before": kept[kept["side"] == "5prime"].reset_index(drop=True),
+              "deletion_guides_after": kept[kept["side"] == "3prime"].reset_index(drop=True),
+              "deletion_pairs": design.to_frame()}
     if len(hits):
         tables["offtargets_exon_deletion"] = hits
     notes = (rule(f"guides cut {DELETION_CUT_WINDOW[0]}-{DELETION_CUT_WINDOW[1]} nt into the "
                   f"introns flanking exon(s) {skipped} (GeneTx default), SpCas9, filters "
                   "passed, ranked by Rule Set 1; pairs ranked by the sum"),
              computed(f"deleting exon(s) {skipped} gives the transcript of the skip "
-                      f"({plan.strategies[0].protein_length:,} aa)", "skip"))
+                      f"({best.protein_length:,} aa)", "skip"),
+             computed("junction: the transcript-strand sequence left when end joining links "
+                      "the two cut ends directly (20 nt each side)", "edit"))
     return ModalityResult(
         "exon_deletion", opt, "designed",
         f"{len(items)} guide pair(s) deleting exon(s) {skipped}, each guide searched for "
-        "off-targets", tuple(items), tables, (), notes)
+        "off-targets", tuple(items), tables, (), notes, design.to_dict())
 
 
 # ------------------------------------------------------------------------------- silencing

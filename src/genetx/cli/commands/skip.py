@@ -9,18 +9,26 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from genetx.edit.exon_deletion import DeletionPair, ExonDeletionDesign
+    from genetx.genome.genes import LoadedGene
+    from genetx.genome.models import Transcript
+    from genetx.progress import Progress
     from genetx.skip.aso import AsoDesign
+    from genetx.skip.frames import FrameModel
     from genetx.skip.strategies import SkipPlan
 
 _HELP = """List the exon skips (and the equivalent exon deletions) that restore the reading frame
 for a patient variant, fewest exons first, with the resulting protein length, the exons and
 protein regions lost, cited cautions, approved antisense drugs and the share of patients each
 skip applies to; then tile candidate antisense oligonucleotides (5'->3') over the exon(s) of
-the first strategy.
+the first strategy, and design the CRISPR alternative for every strategy: guide pairs cutting
+50-1000 nt into the introns flanking the exons, each guide searched for off-targets, with the
+deletion size and the junction sequence left when end joining links the two cut ends.
 
 VARIANT is an exon deletion or duplication ("del ex45-50", "dup ex2") or a nonsense or
 frameshift variant in a coding exon (c.7657C>T, c.100del). With -o DIR the plan is written to
-DIR/strategies.json and the ASO candidates to DIR/aso_candidates.tsv.
+DIR/strategies.json (each strategy with its "deletion" design), the ASO candidates to
+DIR/aso_candidates.tsv and the guide pairs to DIR/deletion_pairs.tsv.
 """
 
 
@@ -137,6 +145,116 @@ def _aso_lines(design: AsoDesign, top: int) -> list[str]:
     return lines
 
 
+def _deletion_designs(plan: SkipPlan, model: FrameModel, tx: Transcript, hit: LoadedGene,
+                      nuclease: str, pairs: int, guide_mismatches: int, progress: Progress
+                      ) -> list[ExonDeletionDesign | str]:
+    """A guide-pair design (or the reason there is none) for every strategy of the plan.
+
+    Each strategy's exons are deleted as one block (exons the patient already lacks inside it
+    change nothing); the frame reported is the patient's after the deletion
+    (:func:`genetx.skip.strategies.deletion_check`).
+    """
+    from genetx.edit.exon_deletion import design_exon_deletion
+    from genetx.errors import InfeasibleDesignError
+    from genetx.skip.strategies import deletion_check
+
+    annotation = None
+    if hit.origin == "genepack":
+        from genetx.genome.genes import pack_annotation
+
+        annotation = pack_annotation("genes")
+    out: list[ExonDeletionDesign | str] = []
+    done: dict[tuple[int, ...], ExonDeletionDesign | str] = {}
+    for s in plan.strategies:
+        block = tuple(range(min(s.skip), max(s.skip) + 1))
+        if block not in done:
+            try:
+                done[block] = design_exon_deletion(
+                    tx, hit.genome, block, nuclease=nuclease, top=pairs,
+                    max_mismatches=guide_mismatches, annotation=annotation,
+                    frame_check=lambda ex: deletion_check(model, plan.lesion, ex),
+                    progress=progress)
+            except InfeasibleDesignError as exc:
+                done[block] = str(exc)
+        out.append(done[block])
+    return out
+
+
+def _deletion_dict(design: ExonDeletionDesign | str, plan: SkipPlan,
+                   breakpoints: tuple[int, ...]) -> dict[str, Any]:
+    """The JSON ``deletion`` field of one strategy, with the patient-specific notes."""
+    if isinstance(design, str):
+        return {"status": "infeasible", "reason": design, "exons": [], "pairs": []}
+    d = {"status": "designed", "reason": f"{len(design.pairs)} guide pair(s)", **design.to_dict()}
+    notes = list(d["notes"])
+    absent = [k for k in design.exons if k not in plan.lesion.order]
+    if absent:
+        notes.append(f"exon(s) {_exons(absent)} of the deleted block are already missing from "
+                     "the patient's transcript; the pair deletes the block between the cuts")
+    near = sorted({g.intron for p in design.pairs for g in (p.guide_5prime, p.guide_3prime)}
+                  & set(breakpoints))
+    if near:
+        what = ("may be lost" if plan.lesion.kind == "exon_deletion"
+                else "may be present twice")
+        notes.append(f"intron {' and '.join(map(str, near))} holds a breakpoint of the "
+                     f"patient's {plan.lesion.description}, whose position is unknown: a guide "
+                     f"site there {what} on the patient's allele; check it on the patient's "
+                     "sequence")
+    d["notes"] = notes
+    return d
+
+
+def _pair_row(p: DeletionPair, strand: str) -> tuple[str, ...]:
+    def guide(g: Any) -> str:
+        return f"{g.guide_id} {g.spacer} {g.pam} {g.strand} {g.distance_to_exon}"
+
+    def ots(g: Any) -> str:
+        return "/".join(map(str, g.offtargets.counts)) if g.offtargets else "-"
+
+    junction = p.junction_transcript
+    cut = p.junction_left if strand == "+" else len(junction) - p.junction_left
+    return (p.pair_id, guide(p.guide_5prime), guide(p.guide_3prime), f"{p.size:,}",
+            f"{p.score:.2f}", f"{ots(p.guide_5prime)} {ots(p.guide_3prime)}",
+            junction[:cut].lower() + "|" + junction[cut:].lower())
+
+
+def _deletion_lines(plan: SkipPlan, designs: list[dict[str, Any]],
+                    objects: list[ExonDeletionDesign | str]) -> list[str]:
+    lines = [""]
+    first = next((o for o in objects if not isinstance(o, str)), None)
+    head = "CRISPR exon deletion"
+    if first is not None:
+        head += (f": {first.nuclease} guide pairs cutting {first.window[0]}-{first.window[1]} "
+                 f"nt into the flanking introns; off-targets up to {first.max_mismatches} "
+                 f"mismatches in {first.offtarget_scope}")
+    lines.append(head)
+    seen: set[int] = set()
+    for i, (s, d, o) in enumerate(zip(plan.strategies, designs, objects, strict=True), start=1):
+        if isinstance(o, str):
+            lines.append(f"deletion {i}: skip {_exons(s.skip)}: none ({o})")
+            continue
+        frame = "frame not checked" if o.frame is None else (
+            "in frame" if o.frame.in_frame else "no verdict" if o.frame.in_frame is None
+            else "out of frame")
+        lines.append(f"deletion {i}: exon(s) {o.exon_label} between intron {o.windows[0].intron}"
+                     f" and intron {o.windows[1].intron}: {frame}"
+                     + (" (same pairs as above)" if id(o) in seen else ""))
+        for n in d["notes"]:
+            lines.append(f"  note: {n}")
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        header = ("pair", "5' guide (id spacer PAM strand nt-to-exon)", "3' guide", "deleted nt",
+                  "RS1", f"off-targets 0-{o.max_mismatches}mm" if o.offtargets_searched
+                  else "off-targets", "junction (transcript strand)")
+        rows = [_pair_row(p, o.strand) for p in o.pairs]
+        widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+        for r in [header, *rows]:
+            lines.append("  " + "  ".join(x.ljust(w) for x, w in
+                                          zip(r, widths, strict=True)).rstrip())
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``skip`` command to ``app``."""
 
@@ -169,9 +287,21 @@ def register(app: typer.Typer) -> None:
             help="Count off-target matches with up to this many mismatches.")] = 2,
         top: Annotated[int, typer.Option(
             "--top", min=0, help="ASO candidates shown per exon in the text output.")] = 5,
+        deletion: Annotated[bool, typer.Option(
+            "--deletion/--no-deletion",
+            help="Design CRISPR guide pairs that delete each strategy's exons.")] = True,
+        nuclease: Annotated[str, typer.Option(
+            "--nuclease", help="Blunt-cutting nuclease for the deletion pairs (SpCas9, "
+                               "SpCas9-NG, SpRY, SaCas9).")] = "SpCas9",
+        pairs: Annotated[int, typer.Option(
+            "--pairs", min=1, max=50, help="Guide pairs kept per deletion.")] = 5,
+        guide_mismatches: Annotated[int, typer.Option(
+            "--guide-mismatches", min=0, max=6,
+            help="Off-target search depth for the deletion guides.")] = 4,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         out: Annotated[Path | None, typer.Option(
-            "--out", "-o", help="Folder for strategies.json and aso_candidates.tsv.")] = None,
+            "--out", "-o", help="Folder for strategies.json, aso_candidates.tsv and "
+                                "deletion_pairs.tsv.")] = None,
     ) -> None:
         from genetx.cli._progress import cli_progress
         from genetx.errors import InfeasibleDesignError
@@ -182,6 +312,10 @@ def register(app: typer.Typer) -> None:
 
         notation = parse_notation(variant)  # syntax errors before any file is read
         lengths = _lengths(aso_lengths)
+        if deletion:
+            from genetx.edit.exon_deletion import deletion_nuclease
+
+            nuclease = deletion_nuclease(nuclease).name
         hit = load_gene(gene, annotation=annotation, genome=genome, transcript=transcript)
         named = notation.accession if notation.system == "c" else None
         chosen = transcript or (None if named else hit.transcript.id)
@@ -214,27 +348,56 @@ def register(app: typer.Typer) -> None:
                 designs.append(design_asos(tx, hit.genome, ex, lengths=lengths,
                                            max_mismatches=max_mismatches,
                                            progress=cli_progress()))
+        dels: list[ExonDeletionDesign | str] = []
+        del_dicts: list[dict[str, Any]] = []
+        if deletion and plan.strategies:
+            from genetx.skip.strategies import breakpoint_introns
+
+            dels = _deletion_designs(plan, model, tx, hit, nuclease, pairs, guide_mismatches,
+                                     cli_progress())
+            bps = breakpoint_introns(model, plan.lesion)
+            del_dicts = [_deletion_dict(d, plan, bps) for d in dels]
         payload = plan.to_dict()
+        for i, entry in enumerate(payload["strategies"]):
+            entry["deletion"] = del_dicts[i] if del_dicts else None
         payload["requested_skip"] = requested
         payload["aso_designs"] = [d.summary() for d in designs]
         payload["genome"] = {"name": hit.genome.name, "source": hit.genome.source}
+        written = []
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             (out / "strategies.json").write_text(json.dumps(payload, indent=2) + "\n",
                                                  encoding="utf-8")
+            written.append(out / "strategies.json")
             if designs:
                 import pandas as pd
 
                 table = pd.concat([d.candidates for d in designs], ignore_index=True)
                 table.to_csv(out / "aso_candidates.tsv", sep="\t", index=False)
+                written.append(out / "aso_candidates.tsv")
+            frames = []
+            for i, (d, s) in enumerate(zip(dels, plan.strategies, strict=False), start=1):
+                if isinstance(d, str) or not d.pairs:
+                    continue
+                f = d.to_frame()
+                f.insert(0, "strategy", i)
+                f.insert(1, "skip", _exons(s.skip))
+                frames.append(f)
+            if frames:
+                import pandas as pd
+
+                pd.concat(frames, ignore_index=True).to_csv(out / "deletion_pairs.tsv",
+                                                            sep="\t", index=False)
+                written.append(out / "deletion_pairs.tsv")
         if as_json:
             typer.echo(json.dumps(payload, indent=2))
             return
         lines = _plan_lines(plan, requested)
         for d in designs:
             lines += _aso_lines(d, top)
-        if out is not None:
+        if dels:
+            lines += _deletion_lines(plan, del_dicts, dels)
+        if written:
             lines.append("")
-            lines.append(f"wrote       {out / 'strategies.json'}"
-                         + (f", {out / 'aso_candidates.tsv'}" if designs else ""))
+            lines.append(f"wrote       {', '.join(str(p) for p in written)}")
         typer.echo("\n".join(lines))

@@ -267,3 +267,31 @@ def test_skip_deletion_infeasible_strategy_is_a_reason(tmp_path: Path) -> None:
     assert s["deletion"]["status"] == "infeasible"
     assert s["deletion"]["reason"].startswith(
         "intron 3 of TM.1 (chrT:2,300-3,249): has no SpCas9 site (NGG PAM)")
+
+
+def test_skip_text_columns_gc_and_rule_set_1(tmp_path: Path) -> None:
+    """GC is printed as a percentage with one decimal on every row (recomputed here from the
+    printed ASO), and a pair shows the Rule Set 1 score of each guide, not their sum."""
+    out = tmp_path / "o"
+    r = genetx("skip", "DMD", "-v", "del ex52", "--pairs", "2", "--top", "8", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    head = next(i for i, x in enumerate(lines) if x.startswith("id ") and "GC %" in x)
+    aso_rows = [x.split() for x in lines[head + 1:head + 9]]
+    assert len(aso_rows) == 8
+    for row in aso_rows:
+        aso, gc = row[1], row[3]
+        assert gc == f"{100 * sum(c in 'GC' for c in aso) / len(aso):.1f}", row
+    pair_head = next(x for x in lines if x.strip().startswith("pair ") and "RS1" in x)
+    assert "RS1 5' 3'" in pair_head
+    with (out / "deletion_pairs.tsv").open() as fh:
+        tsv = {row["pair_id"]: row for row in csv.DictReader(fh, delimiter="\t")}
+    pair_rows = [x.split() for x in lines if x.strip().startswith("DEL-ex53-")]
+    assert pair_rows
+    for row in pair_rows:
+        rs5, rs3 = row[12], row[13]
+        want = tsv[row[0]]
+        assert rs5 == f"{float(want['g5_rule_set_1']):.2f}"
+        assert rs3 == f"{float(want['g3_rule_set_1']):.2f}"
+        assert 0 <= float(rs5) <= 1
+        assert 0 <= float(rs3) <= 1

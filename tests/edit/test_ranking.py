@@ -104,3 +104,69 @@ def test_correct_mode_distance_factor() -> None:
     assert f["d"] == pytest.approx(2 ** (-19 / 10))
     assert f["a"] == pytest.approx(2 ** (-10 / 10))
     assert np.all(r["score"].diff().dropna() <= 0)
+
+
+def test_site_table_classes_and_profile_agree(planted) -> None:
+    from genetx.edit.ranking import SITE_CLASSES, offtarget_sites, profile_offtargets
+
+    g, _sites = planted
+    t = scan_sequence(g.fetch("chr1", 150, 260), "SpCas9", chrom="chr1", offset=150)
+    t = t[t["spacer"] == GUIDE].reset_index(drop=True)
+    hits = search_offtargets(t, g, "SpCas9", max_mismatches=4)
+    sites = offtarget_sites(t, hits, target_copies=())
+    assert set(sites["site_class"]) <= set(SITE_CLASSES)
+    # the planted on-target at 200 is the only on_target row; the other three are counted
+    assert sites.loc[sites["site_class"] == "on_target", "Start"].tolist() == [200]
+    assert sorted(sites.loc[sites["site_class"] == "off_target", "Start"]) == [800, 1500, 2200]
+    res = profile_offtargets(t, g, "SpCas9", max_mismatches=4)
+    pd.testing.assert_frame_equal(res.profile, offtarget_profile(t, hits, "SpCas9"))
+    assert sorted(res.off_target_sites()["Start"]) == [800, 1500, 2200]
+    assert "memory" in res.scope
+
+
+def test_intended_span_and_target_copies(planted) -> None:
+    from genetx.edit.ranking import locate_on_targets, profile_offtargets
+
+    g, _sites = planted
+    t = scan_sequence(g.fetch("chr1", 150, 260), "SpCas9", chrom="chr1", offset=150)
+    t = t[t["spacer"] == GUIDE].reset_index(drop=True)
+    hits = search_offtargets(t, g, "SpCas9", max_mismatches=4)
+    gid = str(t["guide_id"][0])
+    # a guide "designed" at the 1-mismatch site: that site becomes its on-target
+    assert locate_on_targets(hits, {gid: (("chr1", 805, 806),)}) == {gid: ("chr1", 800, "+")}
+    assert locate_on_targets(hits, {gid: (("chr1", 3500, 3600),)}) == {}
+    res = profile_offtargets(t, g, "SpCas9", intended={gid: (("chr1", 805, 806),)})
+    row = res.profile.iloc[0]
+    # the perfect match at 200 is now an off-target at 0 mismatches, the 1-mm site is not
+    assert (row.mm0, row.mm1, row.mm3) == (1, 1, 1)
+    # a record holding a copy of the target gene: its hits are set aside, not counted
+    res = profile_offtargets(t, g, "SpCas9", target_copies={"chr1"})
+    row = res.profile.iloc[0]
+    assert bool(row.on_target)
+    assert row.offtargets == 0
+    assert set(res.sites["site_class"]) == {"on_target", "target_copy"}
+
+
+def test_target_copy_records_of_the_gene_pack() -> None:
+    from genetx.edit.ranking import target_copy_records
+    from genetx.genome.genes import pack_genome
+
+    g = pack_genome()
+    # DMD's other record is its mRNA (NM_004006.2), which is not searched at all
+    assert target_copy_records(g, "DMD", {"chrX"}) == frozenset()
+    # ADA is modelled on an mRNA record; the pack also holds its GRCh37 genomic span
+    assert target_copy_records(g, "ADA", {"UD_143772172095"}) == frozenset(
+        {"NM_000022.2_genomic_span"})
+    assert target_copy_records(InMemoryGenome({"chr1": "ACGT" * 10}), "ADA") == frozenset()
+
+
+def test_two_memory_genomes_of_one_name_are_not_confused() -> None:
+    rng = random.Random(3)
+    bg = "".join(rng.choice("AT") for _ in range(600))
+    bg = bg[:400] + "C" * 20 + "AGG" + bg[423:]  # an unrelated site: both genomes have a PAM
+    with_site = bg[:100] + GUIDE + "TGG" + bg[123:]
+    t = scan_sequence(GUIDE + "TGG", "SpCas9", chrom="chr1", offset=100)
+    a = search_offtargets(t, InMemoryGenome({"chr1": with_site}), "SpCas9", max_mismatches=1)
+    b = search_offtargets(t, InMemoryGenome({"chr1": bg}), "SpCas9", max_mismatches=1)
+    assert a["Start"].tolist() == [100]
+    assert b.empty

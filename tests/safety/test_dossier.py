@@ -110,3 +110,23 @@ def test_ex_vivo_lentiviral_dossier(ada_run) -> None:
     fu = d.section("follow_up")
     assert "15 years" in _texts(fu)
     assert not d.section("antibodies").applicable
+
+
+def test_guide_pair_off_target_section_reports_the_shared_profile(dmd_del_run) -> None:
+    from dataclasses import replace
+
+    res = dmd_del_run.result("exon_deletion")
+    item = next(d for d in res.designs if d.id == "DEL-ex51-1")
+    off = _texts(ds.build_dossier(item, res, dmd_del_run).section("off_target"))
+    # the counts of the edit package's profile (the same as `genetx skip`): one site at 4 mm
+    assert off.startswith("1 off-target site(s) within 4 mismatches (0 at 0 mismatches, "
+                          "0 at 1 mismatch, 0 at 2 mismatches, 0 at 3 mismatches, "
+                          "1 at 4 mismatches)")
+    assert "no hit within 3 mismatches in an exon of another gene" in off
+    assert "NAG/NGA site is kept only when" in off
+    assert "mRNA records are not searched" in off
+    bare = replace(item, offtarget=replace(item.offtarget, exons_labelled=False,
+                                           exonic_max_mismatches=None))
+    off = _texts(ds.build_dossier(bare, res, dmd_del_run).section("off_target"))
+    assert "not labelled with genes" in off
+    assert "no hit" not in off

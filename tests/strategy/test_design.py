@@ -101,7 +101,12 @@ def test_reference_says_the_embedded_pack_is_not_a_whole_genome(dmd_del_run) -> 
     assert ref.kind == "embedded"
     assert not ref.whole_genome
     assert "not a whole genome" in ref.description
-    assert ref.total_bp == sum(dmd_del_run.gene.genome.records().values())
+    # the searched sequences: every record of the pack but its mRNA records
+    recs = dmd_del_run.gene.genome.records()
+    assert ref.excluded
+    assert ref.total_bp == sum(n for r, n in recs.items() if r not in ref.excluded)
+    assert ref.records == len(recs) - len(ref.excluded)
+    assert "mRNA records are not searched" in ref.description
 
 
 def test_unknown_gene_runs_to_the_end_with_reasons(unknown_run) -> None:
@@ -181,9 +186,12 @@ def test_guide_offtargets_counts_planted_sites_and_skips_the_intended_one() -> N
     sums, hits = guide_offtargets(
         g, {"g1": (guide, "SpCas9", (("chrT", start, start + 23),))}, max_mismatches=4)
     s = sums["g1"]
-    # the exact NGG site is the intended one; the NAG copy is a 0-mismatch off-target
+    # the exact NGG site is the intended one; the NAG copy is a 0-mismatch off-target (its MIT
+    # score without the PAM factor, 100, is above CRISPOR's 1.0, so the alt-PAM rule keeps it)
     assert s.counts == (1, 1, 1, 0, 0)
-    assert int(hits["intended"].sum()) == 1
+    assert (hits["site_class"] == "on_target").sum() == 1
+    on = hits[hits["site_class"] == "on_target"].iloc[0]
+    assert (on["Start"], on["pam"]) == (start, "AGG")
     want = cfd_specificity([cfd_score(guide, one + "TGG"), cfd_score(guide, two + "CGG"),
                             cfd_score(guide, guide + "AAG")])
     assert s.cfd_specificity == want
@@ -283,23 +291,73 @@ def test_guide_offtargets_sets_aside_the_target_genes_other_records() -> None:
     guide = "CCATGGTACGTTAGCAGTCA"
     genome = InMemoryGenome({
         "chrT": _random(200, rng) + guide + "TGG" + _random(200, rng),
-        "SELF_MRNA": _random(50, rng) + guide + "AGG" + _random(50, rng),
-        "OTHER_MRNA": _random(50, rng) + _mutate(guide, [1]) + "GGG" + _random(50, rng),
+        "SELF_COPY": _random(50, rng) + guide + "AGG" + _random(50, rng),
+        "OTHER": _random(50, rng) + _mutate(guide, [1]) + "GGG" + _random(50, rng),
     }, name="planted")
     sums, hits = guide_offtargets(
         genome, {"g1": (guide, "SpCas9", (("chrT", 200, 223),))}, max_mismatches=2,
-        self_records=frozenset({"SELF_MRNA"}), mrna_genes={"OTHER_MRNA": "OTHER2"},
-        gene="TARGET")
+        target_copies=frozenset({"SELF_COPY"}), gene="TARGET")
     s = sums["g1"]
-    assert s.counts == (0, 1, 0)  # the copy in the target's own mRNA record is not counted
-    assert bool(hits.loc[hits["Chromosome"] == "SELF_MRNA", "self_record"].all())
-    assert s.other_gene_exon_hits == ("OTHER2",)
-    assert "SELF_MRNA" in s.note
+    assert s.counts == (0, 1, 0)  # the copy of the target's own sequence is not counted
+    assert set(hits.loc[hits["Chromosome"] == "SELF_COPY", "site_class"]) == {"target_copy"}
+    assert set(hits.loc[hits["Chromosome"] == "OTHER", "site_class"]) == {"off_target"}
+    assert "SELF_COPY" in s.note
+    # no annotation: the hits are not labelled, and the summary says so
+    assert not s.exons_labelled
+    assert s.other_gene_exon_hits == ()
 
 
-def test_pack_records_of_a_gene() -> None:
-    from genetx.strategy.design import pack_record_genes
+def test_design_and_skip_report_the_same_deletion_pair_offtargets(dmd_del_run) -> None:
+    """``genetx skip`` and ``genetx design`` count a pair's off-targets the same way.
 
-    own, mrna = pack_record_genes("DMD", "chrX")
-    assert own == frozenset({"NM_004006.2"})
-    assert mrna["NM_000132.3"] == "F8"
+    Before the two commands shared the edit package's profile, DEL-ex51-1 had 1 off-target
+    (4 mismatches) in ``skip`` and 6 in ``design``: five NAG/NGA sites whose MIT score
+    without the PAM factor is at most 1.0 were counted by ``design`` only.
+    """
+    import json
+
+    from tests.clirun import genetx
+
+    r = genetx("skip", "DMD", "-v", "del ex45-50", "--no-aso", "--json")
+    assert r.exit_code == 0, r.stderr
+    strategy = json.loads(r.stdout)["strategies"][0]
+    skip_pairs = {p["pair_id"]: p for p in strategy["deletion"]["pairs"]}
+    res = dmd_del_run.result("exon_deletion")
+    assert [d.id for d in res.designs] == list(skip_pairs)
+    for d in res.designs:
+        p = skip_pairs[d.id]
+        a, b = (p[k]["offtargets"]["counts"] for k in ("guide_5prime", "guide_3prime"))
+        assert list(d.offtarget.counts) == [x + y for x, y in zip(a, b, strict=True)]
+    assert res.designs[0].id == "DEL-ex51-1"
+    assert res.designs[0].offtarget.counts == (0, 0, 0, 0, 1)
+    # the five alternative-PAM sites that design used to count (searched by hand with the
+    # engine at NRG and NGA): each has an MIT score without the PAM factor of at most 1.0
+    from genetx.edit.scoring import mit_score
+
+    g5, g3 = "GTTAGAACTGAAACTTAGAG", "TTACCAAATGGATTACACTG"
+    dropped = [(g5, "chrX", 31853510, "cTgAaAcCTGAAACTTAGAGCAG"),
+               (g5, "chrX", 32096644, "GTTAGAAaatAAACTTAaAGTAG"),
+               (g5, "chr21", 43855225, "aTgAGAACTGAAACTgAGgGAGA"),
+               (g3, "chrX", 32307685, "TTACCAAAaGGtTTtCtCTGGAG"),
+               (g3, "NG_009497.1", 564295, "cTACCAAAgGGAgTACAgTGGAG")]
+    sites = res.tables["offtargets_exon_deletion"]
+    for guide, chrom, start, site in dropped:
+        assert mit_score(guide, site[:20].upper()) <= 1.0
+        assert not ((sites["guide"] == guide) & (sites["Chromosome"] == chrom)
+                    & (sites["Start"] == start)).any()
+    kept = sites[(sites["guide"] == g5) & (sites["site_class"] == "off_target")]
+    assert kept[["Chromosome", "Start", "mismatches", "pam"]].values.tolist() == [
+        ["NG_012772.1", 46695, 4, "AGG"]]
+
+
+def test_mrna_records_are_not_searched(dmd_del_run) -> None:
+    from genetx.genome.genes import pack_manifest
+
+    ref = dmd_del_run.reference
+    entries = pack_manifest()["files"]["genepack.2bit"]["records"]
+    mrna = sorted(r["name"] for r in entries if r.get("note") == "mRNA record")
+    assert list(ref.excluded) == mrna
+    for res in dmd_del_run.results:
+        for name, table in res.tables.items():
+            if name.startswith("offtargets_"):
+                assert not table["Chromosome"].isin(mrna).any(), name

@@ -14,7 +14,9 @@ Three modes:
     nuclease guides cutting within 30 bp of it (for template-directed repair).
 
 Every guide that is ranked is searched genome-wide with :mod:`genetx.edit.offtarget` on the
-genome in use (the embedded gene pack loci by default, which the result says), then ranked by
+genome in use (the embedded gene pack loci by default, which the result says) and summarised by
+:func:`genetx.edit.ranking.offtarget_profile` (the off-target conventions shared with
+``genetx skip`` and ``genetx design``, ``docs/guides.md``), then ranked by
 :func:`genetx.edit.ranking.rank_guides`. Validation primers come from :mod:`.primers`.
 """
 
@@ -189,11 +191,12 @@ def _profile(table: pd.DataFrame, genome: Genome, *, max_mismatches: int, annota
     """Off-target profile columns for every row (grouped by nuclease), in table order."""
     import pandas as pd
 
-    from genetx.edit.ranking import offtarget_profile, search_offtargets
+    from genetx.edit.ranking import offtarget_profile, search_offtargets, target_copy_records
 
     if table.empty:
         return table
     parts = []
+    copies = target_copy_records(genome, gene, set(table["Chromosome"].astype(str)))
     for nname, grp in table.groupby("nuclease", sort=False):
         hits = search_offtargets(grp, genome, str(nname), max_mismatches=max_mismatches,
                                  progress=progress)
@@ -208,7 +211,8 @@ def _profile(table: pd.DataFrame, genome: Genome, *, max_mismatches: int, annota
                     on[str(g.guide_id)] = (str(best["Chromosome"]), int(best["Start"]),
                                            str(best["Strand"]))
         prof = offtarget_profile(grp, hits, str(nname), max_mismatches=max_mismatches,
-                                 annotation=annotation, gene=gene, on_targets=on)
+                                 annotation=annotation, gene=gene, on_targets=on,
+                                 target_copies=copies)
         parts.append(grp.merge(prof, on="guide_id", how="left"))
     return pd.concat(parts, ignore_index=True)
 

@@ -11,9 +11,9 @@ For every design GeneTx reports, per guide pair:
 * both guides (spacer, PAM, strand, protospacer + PAM span, cut, intron number and the distance
   from the cut to the deleted exon), with their on-target scores and sequence filters
   (:func:`genetx.edit.guides.find_guides`) and, when searched, their off-target profile from
-  the genome-wide engine (:func:`genetx.edit.ranking.search_offtargets` and
-  :func:`~genetx.edit.ranking.offtarget_profile`: counts by mismatch level, CFD and MIT
-  specificity);
+  the genome-wide engine (:func:`genetx.edit.ranking.profile_offtargets`, the off-target
+  summary shared with ``genetx guides`` and ``genetx design``: counts by mismatch level, CFD
+  and MIT specificity, exonic hits in other genes);
 * the deletion: the plus-strand span between the two cuts and its size;
 * the junction sequence left after the two cut ends are joined with no insertion or loss, a
   ``flank`` of bases on each side of the join, on the plus strand and on the transcript strand;
@@ -345,7 +345,8 @@ class ExonDeletionDesign:
     offtargets_searched, max_mismatches, offtarget_scope
         Whether and how deep the guides were searched, and what the search covered.
     hits
-        The off-target hits of the kept guides (None when not searched).
+        The off-target site table of the kept guides
+        (:func:`genetx.edit.ranking.offtarget_sites`; None when not searched).
     notes
         Remarks.
     """
@@ -708,15 +709,13 @@ def design_exon_deletion(transcript: Transcript, genome: Genome, exons: Sequence
     hits = None
     scope = ""
     if offtargets:
-        from genetx.edit.guides import search_scope
-        from genetx.edit.ranking import offtarget_profile, search_offtargets
+        from genetx.edit.ranking import profile_offtargets
 
         target = offtarget_genome if offtarget_genome is not None else genome
-        _, scope = search_scope(target)
-        hits = search_offtargets(kept, target, nuc, max_mismatches=max_mismatches,
-                                 progress=progress)
-        prof = offtarget_profile(kept, hits, nuc, max_mismatches=max_mismatches,
-                                 annotation=annotation, gene=transcript.gene)
+        result = profile_offtargets(kept, target, nuc, max_mismatches=max_mismatches,
+                                    annotation=annotation, gene=transcript.gene,
+                                    progress=progress)
+        scope, hits, prof = result.scope, result.sites, result.profile
         kept = kept.merge(prof, on="guide_id", how="left")
         profiles = {str(r["guide_id"]): r for r in prof.to_dict("records")}
         missing = [str(r["guide_id"]) for r in prof.to_dict("records") if not r["on_target"]]

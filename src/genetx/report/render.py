@@ -151,10 +151,14 @@ def make_figures(run: DesignRun, dossiers: dict[str, Dossier]) -> Figures:
     from genetx.plot.offtarget import plot_mismatch_histogram
 
     ref_name = run.reference.name if run.reference is not None else "the genome"
+    mrna = (", the gene pack's mRNA records not searched" if run.reference is not None
+            and run.reference.excluded else "")
     for name, engine, caption, title in (
             ("offtarget", "genome_search",
              "Off-target sites of the top guides by number of mismatches, searched in "
-             f"{ref_name} (the intended site excluded; see each dossier for the scope).",
+             f"{ref_name} (the intended site excluded, CRISPOR's alternative-PAM rule "
+             f"applied{mrna}, as in genetx guides and genetx skip; see each dossier for the "
+             "scope).",
              f"guides: off-target sites in {ref_name}"),
             ("offtarget_transcripts", "transcript_match",
              "Matches of the top oligonucleotides (ASOs, siRNAs) in other transcripts, by "

@@ -5,7 +5,10 @@
 
 ``off_target``
     Sites by mismatch level, the CFD aggregate (guides), hits in other genes' exons, and the
-    sequence that was searched.
+    sequence that was searched. For guides these come from the off-target profile that
+    ``genetx guides`` and ``genetx skip`` report too
+    (:func:`genetx.edit.ranking.profile_offtargets`, via
+    :func:`genetx.strategy.design.guide_offtargets`), so the numbers agree across commands.
 ``immunogenicity``
     CpG content of a cassette with the cited TLR9 facts; self-complementary genomes.
 ``packaging``
@@ -216,18 +219,24 @@ def _off_target(item: DesignItem, run: DesignRun) -> DossierSection:
         if run.reference is not None:
             out.append(computed(f"searched: {run.reference.description}", "offtarget"))
         if ot.cfd_specificity is not None:
+            mit = (f" and MIT specificity {ot.mit_specificity:g}"
+                   if ot.mit_specificity is not None else "")
             out.append(computed(
-                f"CFD specificity {ot.cfd_specificity:g} and MIT specificity "
-                f"{ot.mit_specificity:g} (0-100, CRISPOR's aggregation over the off-targets; "
-                "higher is more specific)", "offtarget"))
+                f"CFD specificity {ot.cfd_specificity:g}{mit} (0-100, CRISPOR's aggregation "
+                "over the off-targets; higher is more specific)", "offtarget"))
     else:
         out.append(computed(f"searched: {ot.searched}", module))
-    if ot.other_gene_exon_hits:
-        out.append(computed(f"hits in exons of other genes: {', '.join(ot.other_gene_exon_hits)}",
-                            module))
+    within = (f" within {ot.exonic_max_mismatches} mismatches"
+              if ot.exonic_max_mismatches is not None else "")
+    if not ot.exons_labelled:
+        out.append(computed("the hits were not labelled with genes, so hits in exons of other "
+                            "genes are not known", module))
+    elif ot.other_gene_exon_hits:
+        out.append(computed(f"hits{within} in exons of other genes: "
+                            f"{', '.join(ot.other_gene_exon_hits)}", module))
     else:
-        out.append(computed("no hit in an exon of another gene within the searched sequence",
-                            module))
+        out.append(computed(f"no hit{within} in an exon of another gene within the searched "
+                            "sequence", module))
     if ot.note:
         out.append(computed(ot.note, module))
     return DossierSection("off_target", tuple(out))

@@ -31,7 +31,10 @@ Defaults, chosen to keep the embedded example under a minute:
 * ex vivo HSC: lentiviral cassette with the ``hsc`` promoter;
 * every guide is searched for off-targets up to 4 mismatches at its nuclease's off-target PAMs
   in the genome the gene was read from (the embedded gene pack unless ``--genome`` names
-  another), the intended site left out.
+  another) and summarised by :func:`genetx.edit.ranking.profile_offtargets`, the summary that
+  ``genetx guides`` and ``genetx skip`` use, with the same conventions (``docs/guides.md``,
+  "Off-target conventions"): CRISPOR's alternative-PAM rule, the intended site left out, the
+  gene pack's mRNA records not searched.
 
 The top ``top`` designs (5) of each modality are kept.
 
@@ -144,6 +147,10 @@ class OffTargetReference:
         One sentence for the report.
     annotation
         What labels exons of other genes among the hits.
+    excluded
+        Records of the genome that are not searched (the gene pack's mRNA records).
+
+    ``records`` and ``total_bp`` count the searched sequences only.
     """
 
     kind: str
@@ -154,10 +161,11 @@ class OffTargetReference:
     whole_genome: bool
     description: str
     annotation: str
+    excluded: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types (for JSON)."""
-        return dict(self.__dict__)
+        return {**self.__dict__, "excluded": list(self.excluded)}
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,12 @@ class OffTargetSummary:
         CRISPOR's guide specificities (guides only; None otherwise).
     other_gene_exon_hits
         Genes other than the target whose exons hold a hit.
+    exonic_max_mismatches
+        Highest mismatch count of a hit listed in ``other_gene_exon_hits`` (None: every level).
+    exons_labelled
+        False when the hits could not be labelled with genes (no annotation for the genome, or
+        a designer that does not name the genes): ``other_gene_exon_hits`` is then empty
+        without meaning that no exon was hit.
     note
         What the numbers do not cover.
     """
@@ -191,6 +205,8 @@ class OffTargetSummary:
     mit_specificity: float | None = None
     other_gene_exon_hits: tuple[str, ...] = ()
     note: str = ""
+    exonic_max_mismatches: int | None = None
+    exons_labelled: bool = True
 
     @property
     def total(self) -> int:
@@ -203,7 +219,9 @@ class OffTargetSummary:
                 "max_mismatches": self.max_mismatches, "counts": list(self.counts),
                 "total": self.total, "cfd_specificity": self.cfd_specificity,
                 "mit_specificity": self.mit_specificity,
-                "other_gene_exon_hits": list(self.other_gene_exon_hits), "note": self.note}
+                "other_gene_exon_hits": list(self.other_gene_exon_hits),
+                "exonic_max_mismatches": self.exonic_max_mismatches,
+                "exons_labelled": self.exons_labelled, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -499,19 +517,30 @@ def describe_reference(loaded: LoadedGene, requested: str | Path | None) -> OffT
     -------
     The :class:`OffTargetReference`.
     """
+    from genetx.edit.guides import search_scope
+
     g = loaded.genome
-    recs = g.records()
+    skip, _ = search_scope(g)
+    recs = {r: n for r, n in g.records().items() if r not in skip}
     n, total = len(recs), sum(recs.values())
     size = f"{total / 1e6:,.2f} Mb" if total < 1e9 else f"{total / 1e9:,.2f} Gb"
     if requested is None and loaded.origin == "genepack":
+        unseen = _mrna_only_genes(skip)
         return OffTargetReference(
             "embedded", g.name, g.source, n, total, whole_genome=False,
             description=(f"the embedded GeneTx gene pack ({n} sequences, {size}: the DMD locus "
-                         "and two chr21 regions of GRCh38, plus RefSeqGene and mRNA records). "
-                         "It is not a whole genome: off-target sites outside these loci are "
-                         "not seen. Register a whole genome (genetx genome add NAME PATH) and "
-                         "pass --genome NAME for a genome-wide search."),
-            annotation="exons of other genes are labelled from the gene pack's annotation")
+                         "and two chr21 regions of GRCh38, plus RefSeqGene records; its "
+                         f"{len(skip)} mRNA records are not searched, since they are spliced "
+                         "copies of exons"
+                         + (f", so {_and(unseen)}, held only as mRNA, "
+                            f"{'is' if len(unseen) == 1 else 'are'} not searched"
+                            if unseen else "")
+                         + "). It is not a whole genome: off-target sites outside these loci "
+                         "are not seen. Register a whole genome (genetx genome add NAME PATH) "
+                         "and pass --genome NAME for a genome-wide search."),
+            annotation="exons of other genes are labelled from the gene pack's genomic gene "
+                       "models",
+            excluded=tuple(sorted(skip)))
     if requested is None and loaded.origin == "cache":
         return OffTargetReference(
             "gene_cache", g.name, g.source, n, total, whole_genome=False,
@@ -535,6 +564,24 @@ def describe_reference(loaded: LoadedGene, requested: str | Path | None) -> OffT
                     "--annotation" if loaded.origin == "files" else
                     "exons of other genes are labelled only inside the gene pack's loci; hits "
                     "elsewhere are not annotated"))
+
+
+def _and(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _mrna_only_genes(mrna_records: frozenset[str]) -> list[str]:
+    """Genes of the pack whose only sequence lies on the given (mRNA) records."""
+    from genetx.genome.genes import pack_manifest
+
+    out = []
+    for sym, entry in pack_manifest()["genes"].items():
+        seqids = [m.get("seqid") for m in (entry, *entry.get("other_models", []))
+                  if m.get("seqid")]
+        if seqids and all(x in mrna_records for x in seqids):
+            out.append(sym)
+    return sorted(out)
 
 
 def _resolve_gene(ctx: _Context) -> None:
@@ -891,7 +938,7 @@ def _annotation_for(ctx: _Context) -> tuple[Any, str]:
     if ref.kind == "embedded":
         from genetx.genome.genes import pack_annotation
 
-        return pack_annotation("all"), "the gene pack's annotation"
+        return pack_annotation("genes"), "the gene pack's genomic gene models"
     if ctx.request.annotation is not None:
         from genetx.genome.annotation import read_annotation
 
@@ -899,47 +946,70 @@ def _annotation_for(ctx: _Context) -> tuple[Any, str]:
     return None, ""
 
 
-def pack_record_genes(symbol: str, model_record: str = "") -> tuple[frozenset[str],
-                                                                   dict[str, str]]:
-    """Records of the embedded gene pack that hold a gene's sequence outside its model.
+def _offtarget_note(max_mismatches: int, nucleases: set[str], annotation_name: str,
+                    copies: frozenset[str]) -> str:
+    """What the genome-search numbers follow and leave out (one sentence)."""
+    from genetx.edit.nucleases import get_nuclease
+    from genetx.edit.ranking import EXONIC_MAX_MISMATCHES
 
-    Returns
-    -------
-    ``(self_records, mrna_genes)``: the records other than ``model_record`` that hold
-    ``symbol``'s own sequence (its mRNA record, a genomic span), and every mRNA record of the
-    pack with the gene it is the transcript of (an mRNA record is all exon).
-    """
-    from genetx.genome.genes import pack_manifest
+    pams = "; ".join(f"{n}: {', '.join(get_nuclease(n).offtarget_search_pams)}"
+                     for n in sorted(nucleases))
+    note = (f"exact search within {max_mismatches} mismatches (no bulges) at the nuclease's "
+            f"off-target PAMs ({pams})")
+    if any(get_nuclease(n).has_cfd for n in nucleases):
+        note += ("; as in CRISPOR, an NAG/NGA site is kept only when its MIT score without the "
+                 "PAM factor is above 1.0")
+    note += "; the intended site is not counted"
+    if copies:
+        note += (f"; hits on {', '.join(sorted(copies))} (another record of the target gene's "
+                 "own sequence) are not counted")
+    if annotation_name:
+        note += (f"; hits within {EXONIC_MAX_MISMATCHES} mismatches in exons of other genes "
+                 f"are named from {annotation_name}")
+    else:
+        note += "; hits are not labelled with genes (no annotation for this genome)"
+    return note
 
-    self_records: set[str] = set()
-    mrna: dict[str, str] = {}
-    for sym, entry in pack_manifest()["genes"].items():
-        for m in (entry, *entry.get("other_models", [])):
-            seqid = m.get("seqid")
-            if not seqid:
-                continue
-            if m.get("file") == "mrna.gff3":
-                mrna[seqid] = sym
-            if sym.upper() == symbol.upper() and seqid != model_record:
-                self_records.add(seqid)
-    return frozenset(self_records), mrna
+
+def _summary(counts: tuple[int, ...], cfd: float | None, mit: float | None,
+             genes: tuple[str, ...], *, searched: str, max_mismatches: int,
+             labelled: bool, note: str) -> OffTargetSummary:
+    from genetx.edit.ranking import EXONIC_MAX_MISMATCHES
+
+    return OffTargetSummary(
+        "genome_search", searched, max_mismatches, counts, cfd, mit, genes, note,
+        EXONIC_MAX_MISMATCHES if labelled else None, exons_labelled=labelled)
+
+
+def _finite(v: Any) -> float | None:
+    import math
+
+    if v is None:
+        return None
+    f = float(v)
+    return None if math.isnan(f) else f
 
 
 def guide_offtargets(genome: Genome, guides: dict[str, tuple[str, str, tuple[Any, ...]]], *,
                      max_mismatches: int = 4, searched: str = "", annotation: Any = None,
                      annotation_name: str = "", gene: str = "",
-                     self_records: frozenset[str] = frozenset(),
-                     mrna_genes: dict[str, str] | None = None
+                     target_copies: frozenset[str] | None = None
                      ) -> tuple[dict[str, OffTargetSummary], pd.DataFrame]:
-    """Search every guide in ``genome`` and summarise its off-targets.
+    """Off-target summaries of guides, from the edit package's profile.
+
+    A thin adapter: the search, the classing of every hit and the counts are
+    :func:`genetx.edit.ranking.profile_offtargets` (the summary ``genetx guides`` and
+    ``genetx skip`` use), run once per nuclease; this function turns its rows into
+    :class:`OffTargetSummary` objects.
 
     Parameters
     ----------
     genome
-        The genome searched (every record).
+        The genome searched.
     guides
         Guide id -> ``(spacer, nuclease name, sites)``: the intended sites
-        ``(chrom, start, end)`` are left out of the counts (a guide found on the patient allele
+        ``(chrom, start, end)``; the bulge-free hit with the fewest mismatches overlapping one
+        of them is the on-target and is not counted (a guide found on the patient allele
         matches the reference there with a mismatch, so the site, not the sequence, decides).
     max_mismatches
         Mismatch limit (bulges are not searched).
@@ -949,106 +1019,63 @@ def guide_offtargets(genome: Genome, guides: dict[str, tuple[str, str, tuple[Any
         Gene annotation that labels exonic hits, and its name (None: hits are not labelled).
     gene
         The target gene (its own exons are not "other genes").
-    self_records
-        Records that hold another copy of the target gene's own sequence (the pack's mRNA
-        record of a gene modelled on the genome): hits there are flagged ``self_record`` and
-        not counted.
-    mrna_genes
-        mRNA records -> their gene: hits there are labelled exonic hits of that gene.
+    target_copies
+        Records that hold another copy of the target gene's own sequence: hits there are
+        classed ``target_copy`` and not counted. None: found by
+        :func:`genetx.edit.ranking.target_copy_records`.
 
     Returns
     -------
-    Summaries by guide id, and the hit table of all guides with ``cfd``, ``mit``, an
-    ``intended`` flag and, with an annotation, ``region`` and ``gene`` columns. Each guide is
-    searched at every off-target PAM of its nuclease (SpCas9: NRG and NGA, as CRISPOR).
+    Summaries by guide id, and the site table of all guides
+    (:func:`genetx.edit.ranking.offtarget_sites`: ``cfd``, ``mit``, ``site_class`` and, with an
+    annotation, ``region`` and ``gene``).
     """
-    import numpy as np
     import pandas as pd
 
-    from genetx.edit.nucleases import get_nuclease
-    from genetx.edit.offtarget import prepare_index, search
-    from genetx.edit.scoring.offtarget import cfd_specificity, mit_specificity
-    from genetx.genome._base import chrom_key
+    from genetx.edit.ranking import profile_offtargets, target_copy_records
 
-    by_pam: dict[tuple[str, str], dict[str, str]] = {}
-    for gid, (spacer, nname, _sites) in guides.items():
-        nuc = get_nuclease(nname)
-        for pam in (nuc.offtarget_search_pams or nuc.pams):
-            by_pam.setdefault((pam, nuc.pam_side), {})[gid] = spacer
-    frames = []
-    for (pam, side), batch in by_pam.items():
-        idx = prepare_index(genome, pam, pam_side=side)  # type: ignore[arg-type]
-        frames.append(search(idx, batch, max_mismatches=max_mismatches, score=True,
-                             annotation=annotation))
-    hits = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if len(hits):
-        hits = hits.drop_duplicates(subset=["guide_id", "Chromosome", "Start", "End",
-                                            "Strand"]).reset_index(drop=True)
-        own = np.zeros(len(hits), dtype=bool)
-        keys = hits["Chromosome"].map(chrom_key).to_numpy()
-        for gid, (_sp, _n, sites) in guides.items():
-            sel = (hits["guide_id"] == gid).to_numpy()
-            for chrom, a, b in sites:
-                own |= (sel & (keys == chrom_key(chrom)) & (hits["Start"] < b).to_numpy()
-                        & (hits["End"] > a).to_numpy())
-        hits["intended"] = own
-        hits["self_record"] = hits["Chromosome"].isin(self_records).to_numpy() & ~own
-        if mrna_genes:
-            on_mrna = hits["Chromosome"].isin(list(mrna_genes))
-            if on_mrna.any():
-                if "region" not in hits:
-                    hits["region"] = ""
-                    hits["gene"] = ""
-                hits.loc[on_mrna, "region"] = "exon"
-                hits.loc[on_mrna, "gene"] = hits.loc[on_mrna, "Chromosome"].map(mrna_genes)
-    label = annotation_name or "none (no annotation for this genome)"
-    note = (f"exact search within {max_mismatches} mismatches (no bulges) at the nuclease's "
-            f"off-target PAMs; exon labels: {label}")
-    if self_records:
-        note += (f"; hits on {', '.join(sorted(self_records))} (another record of the target "
-                 "gene's own sequence) are not counted")
-    if mrna_genes:
-        note += "; hits on mRNA records count as exonic hits of their gene"
+    by_nuc: dict[str, list[dict[str, Any]]] = {}
+    for gid, (spacer, nname, sites) in guides.items():
+        chrom, start = (str(sites[0][0]), int(sites[0][1])) if sites else ("", -1)
+        by_nuc.setdefault(nname, []).append({"guide_id": gid, "spacer": spacer,
+                                             "Chromosome": chrom, "Start": start,
+                                             "Strand": "+"})
+    if target_copies is None:
+        target_copies = target_copy_records(
+            genome, gene, {str(s[0]) for _sp, _n, sites in guides.values() for s in sites})
+    note = _offtarget_note(max_mismatches, set(by_nuc), annotation_name if annotation
+                           is not None else "", target_copies)
+    labelled = annotation is not None
     out: dict[str, OffTargetSummary] = {}
-    for gid in guides:
-        sub = (hits[(hits["guide_id"] == gid) & ~hits["intended"] & ~hits["self_record"]]
-               if len(hits) else hits)
-        plain = sub[sub["bulge_type"] == "none"] if len(sub) else sub
-        counts = np.zeros(max_mismatches + 1, dtype=np.int64)
-        if len(plain):
-            mm = np.bincount(plain["mismatches"].to_numpy(dtype=np.int64),
-                             minlength=max_mismatches + 1)
-            counts = mm[:max_mismatches + 1]
-        cfd = plain["cfd"].to_numpy(dtype=float) if len(plain) else np.array([])
-        mit = plain["mit"].to_numpy(dtype=float) if len(plain) else np.array([])
-        scored = not (len(cfd) and bool(np.isnan(cfd).all()))
-        others: tuple[str, ...] = ()
-        if len(sub) and "region" in sub:
-            ex = sub[sub["region"] == "exon"]
-            names = {g for cell in ex["gene"] for g in str(cell).split(",") if g}
-            others = tuple(sorted(n for n in names if n.upper() != gene.upper()))
-        out[gid] = OffTargetSummary(
-            "genome_search", searched or getattr(genome, "name", "genome"), max_mismatches,
-            tuple(int(x) for x in counts),
-            cfd_specificity(cfd) if scored else None,
-            mit_specificity(mit[~np.isnan(mit)]) if scored else None, others, note)
-    return out, hits
+    frames = []
+    for nname, rows in by_nuc.items():
+        table = pd.DataFrame(rows)
+        res = profile_offtargets(
+            table, genome, nname, max_mismatches=max_mismatches, annotation=annotation,
+            gene=gene or None, intended={gid: tuple(tuple(x[:3]) for x in guides[gid][2])
+                                         for gid in table["guide_id"]},
+            target_copies=target_copies)
+        frames.append(res.sites)
+        for r in res.profile.to_dict("records"):
+            genes = tuple(x for x in str(r["exonic_genes"] or "").split(",") if x)
+            out[str(r["guide_id"])] = _summary(
+                tuple(int(r[f"mm{m}"]) for m in range(max_mismatches + 1)),
+                _finite(r["cfd_specificity"]), _finite(r["mit_specificity"]), genes,
+                searched=searched or getattr(genome, "name", "genome"),
+                max_mismatches=max_mismatches, labelled=labelled, note=note)
+    frames = [f for f in frames if len(f)]
+    sites = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return {gid: out[gid] for gid in guides}, sites
 
 
 def _offtargets(ctx: _Context, guides: dict[str, tuple[str, str, tuple[Any, ...]]]
                 ) -> tuple[dict[str, OffTargetSummary], pd.DataFrame]:
     assert ctx.genome is not None
     annot, name = _annotation_for(ctx)
-    gene = ctx.tx.gene if ctx.tx else ""
-    self_records: frozenset[str] = frozenset()
-    mrna: dict[str, str] | None = None
-    if ctx.reference is not None and ctx.reference.kind == "embedded" and ctx.tx is not None:
-        self_records, mrna = pack_record_genes(gene, ctx.tx.chrom)
     return guide_offtargets(
         ctx.genome, guides, max_mismatches=ctx.request.max_mismatches,
         searched=ctx.reference.description if ctx.reference else "",
-        annotation=annot, annotation_name=name, gene=gene, self_records=self_records,
-        mrna_genes=mrna)
+        annotation=annot, annotation_name=name, gene=ctx.tx.gene if ctx.tx else "")
 
 
 def _loc(row: Any) -> tuple[str, int, int, str]:
@@ -1183,35 +1210,50 @@ def _design_exon_deletion(ctx: _Context, opt: ModalityOption) -> ModalityResult:
     from genetx.skip.strategies import deletion_check
 
     model = FrameModel.from_transcript(tx)
+    annot, annot_name = _annotation_for(ctx)
+    max_mm = ctx.request.max_mismatches
+    # the guides are searched by the exon-deletion designer itself, exactly as `genetx skip`
+    # does, so both commands report the same pairs and the same off-target counts
     design = fn(tx, ctx.genome, tuple(range(first, last + 1)), nuclease="SpCas9",
                 window=DELETION_CUT_WINDOW, guides_per_side=DELETION_GUIDES_PER_SIDE,
-                top=ctx.request.top, offtargets=False,
-                frame_check=lambda ex: deletion_check(model, plan.lesion, ex))
+                top=ctx.request.top, offtargets=True, max_mismatches=max_mm,
+                annotation=annot, frame_check=lambda ex: deletion_check(model, plan.lesion, ex))
     kept = design.guides
-    guides: dict[str, tuple[str, str, tuple[Any, ...]]] = {
-        g.guide_id: (g.spacer, design.nuclease, ((g.chrom, g.start, g.end),))
-        for p in design.pairs for g in (p.guide_5prime, p.guide_3prime)}
-    summaries, hits = _offtargets(ctx, guides)
+    from genetx.edit.ranking import target_copy_records
+
+    copies = target_copy_records(ctx.genome, tx.gene, {tx.chrom})  # type: ignore[arg-type]
+    searched = ctx.reference.description if ctx.reference else design.offtarget_scope
+    labelled = annot is not None
+    note = _offtarget_note(max_mm, {design.nuclease}, annot_name if labelled else "", copies)
+
+    def summary(g: Any) -> OffTargetSummary:
+        ot = g.offtargets
+        return _summary(ot.counts, ot.cfd_specificity, ot.mit_specificity, ot.exonic_genes,
+                        searched=searched, max_mismatches=max_mm, labelled=labelled,
+                        note=note)
+
     items = []
     skipped = design.exon_label
     for p in design.pairs:
         a, b = p.guide_5prime, p.guide_3prime
-        sa, sb = summaries[a.guide_id], summaries[b.guide_id]
+        sa, sb = summary(a), summary(b)
         counts = tuple(x + y for x, y in zip(sa.counts, sb.counts, strict=True))
         spec = [x for x in (sa.cfd_specificity, sb.cfd_specificity) if x is not None]
         mits = [x for x in (sa.mit_specificity, sb.mit_specificity) if x is not None]
-        combined = OffTargetSummary(
-            "genome_search", sa.searched, sa.max_mismatches, counts,
-            min(spec) if spec else None, min(mits) if mits else None,
+        combined = _summary(
+            counts, min(spec) if spec else None, min(mits) if mits else None,
             tuple(sorted(set(sa.other_gene_exon_hits) | set(sb.other_gene_exon_hits))),
-            sa.note + "; counts are the sum over both guides, specificities the lower one")
+            searched=searched, max_mismatches=max_mm, labelled=labelled,
+            note=note + "; counts are the sum over both guides, specificities the lower one")
         items.append(DesignItem(
             p.pair_id, "exon_deletion", "guide_pair",
             f"guide pair {p.pair_id}: {a.guide_id} + {b.guide_id}",
             f"{a.spacer} + {b.spacer}", (tx.chrom, p.start, p.end, tx.strand),
             {"guide_5prime": a.spacer, "guide_3prime": b.spacer,
              "introns": f"{a.intron}/{b.intron}", "deletion_nt": p.size,
-             "rule_set_1_sum": round(p.score, 3), "exons_deleted": skipped,
+             "rule_set_1_5prime": None if a.rule_set_1 is None else round(a.rule_set_1, 3),
+             "rule_set_1_3prime": None if b.rule_set_1 is None else round(b.rule_set_1, 3),
+             "rule_set_1_sum": round(p.score, 3), "tier": p.tier, "exons_deleted": skipped,
              "junction": p.junction_transcript,
              "restores_frame": design.frame.in_frame if design.frame else None},
             combined, None,
@@ -1220,19 +1262,22 @@ def _design_exon_deletion(ctx: _Context, opt: ModalityOption) -> ModalityResult:
     tables = {"deletion_guides_before": kept[kept["side"] == "5prime"].reset_index(drop=True),
               "deletion_guides_after": kept[kept["side"] == "3prime"].reset_index(drop=True),
               "deletion_pairs": design.to_frame()}
-    if len(hits):
-        tables["offtargets_exon_deletion"] = hits
-    notes = (rule(f"guides cut {DELETION_CUT_WINDOW[0]}-{DELETION_CUT_WINDOW[1]} nt into the "
+    if design.hits is not None and len(design.hits):
+        tables["offtargets_exon_deletion"] = design.hits
+    notes = [rule(f"guides cut {DELETION_CUT_WINDOW[0]}-{DELETION_CUT_WINDOW[1]} nt into the "
                   f"introns flanking exon(s) {skipped} (GeneTx default), SpCas9, filters "
-                  "passed, ranked by Rule Set 1; pairs ranked by the sum"),
+                  "passed, ranked by Rule Set 1; pairs ranked by the sum, pairs with a guide "
+                  "that has an off-target at 0 or 1 mismatches after the others"),
              computed(f"deleting exon(s) {skipped} gives the transcript of the skip "
                       f"({best.protein_length:,} aa)", "skip"),
              computed("junction: the transcript-strand sequence left when end joining links "
-                      "the two cut ends directly (20 nt each side)", "edit"))
+                      "the two cut ends directly (20 nt each side)", "edit")]
+    notes.extend(computed(n, "edit") for n in design.notes
+                 if not n.startswith("frame not checked"))
     return ModalityResult(
         "exon_deletion", opt, "designed",
         f"{len(items)} guide pair(s) deleting exon(s) {skipped}, each guide searched for "
-        "off-targets", tuple(items), tables, (), notes, design.to_dict())
+        "off-targets", tuple(items), tables, (), tuple(notes), design.to_dict())
 
 
 # ------------------------------------------------------------------------------- silencing
@@ -1263,7 +1308,7 @@ def _sirna_item(row: Any, tx: Transcript, mrna: str, gene: str, searched: str, m
         note=("near-complete matches of the guide strand in other transcripts of the set (the "
               "target gene's own transcripts excluded); seed matches: "
               f"{int(row.get('seed_transcripts_guide', 0) or 0)} transcripts; the designer "
-              "does not name the genes hit"))
+              "does not name the genes hit"), exons_labelled=False)
     label = ("allele-specific siRNA" if kind == "allele" else "siRNA")
     return DesignItem(
         f"{gene}_{row['id']}" + ("_allele" if kind == "allele" else ""), "silencing", "sirna",
@@ -1452,6 +1497,5 @@ def run_design(request: DesignRequest, *, catalog: Catalog | None = None,
 
 __all__ = ["DELETION_CUT_WINDOW", "STATUSES", "CassetteFacts", "DesignItem", "DesignRequest",
            "DesignRun", "ModalityResult", "OffTargetReference", "OffTargetSummary",
-           "describe_reference", "fit_fact", "gather", "guide_offtargets",
-           "pack_record_genes", "run_design",
+           "describe_reference", "fit_fact", "gather", "guide_offtargets", "run_design",
            "run_modality", "triage_request"]

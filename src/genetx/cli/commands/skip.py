@@ -137,8 +137,10 @@ def _aso_lines(design: AsoDesign, top: int) -> list[str]:
                  f"{design.max_mismatches} mismatches; searched {s['offtarget_set']})"]
     cols = ["aso_id", "aso", "part", "gc", "self_dimer", "hairpin", "offtarget_total"]
     head = df[cols].head(top)
-    rows = [tuple(str(v) for v in r) for r in head.itertuples(index=False)]
-    header = ("id", "ASO 5'->3'", "part", "GC", "dimer", "hairpin", "off-targets")
+    rows = [(str(r.aso_id), str(r.aso), str(r.part), f"{100 * float(r.gc):.1f}",
+             str(r.self_dimer), str(r.hairpin), str(r.offtarget_total))
+            for r in head.itertuples(index=False)]
+    header = ("id", "ASO 5'->3'", "part", "GC %", "dimer", "hairpin", "off-targets")
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for r in [header, *rows]:
         lines.append("  ".join(x.ljust(w) for x, w in zip(r, widths, strict=True)).rstrip())
@@ -211,10 +213,14 @@ def _pair_row(p: DeletionPair, strand: str) -> tuple[str, ...]:
     def ots(g: Any) -> str:
         return "/".join(map(str, g.offtargets.counts)) if g.offtargets else "-"
 
+    def rs1(g: Any) -> str:
+        return "-" if g.rule_set_1 is None else f"{g.rule_set_1:.2f}"
+
     junction = p.junction_transcript
     cut = p.junction_left if strand == "+" else len(junction) - p.junction_left
     return (p.pair_id, guide(p.guide_5prime), guide(p.guide_3prime), f"{p.size:,}",
-            f"{p.score:.2f}", f"{ots(p.guide_5prime)} {ots(p.guide_3prime)}",
+            f"{rs1(p.guide_5prime)} {rs1(p.guide_3prime)}",
+            f"{ots(p.guide_5prime)} {ots(p.guide_3prime)}",
             junction[:cut].lower() + "|" + junction[cut:].lower())
 
 
@@ -245,7 +251,7 @@ def _deletion_lines(plan: SkipPlan, designs: list[dict[str, Any]],
             continue
         seen.add(id(o))
         header = ("pair", "5' guide (id spacer PAM strand nt-to-exon)", "3' guide", "deleted nt",
-                  "RS1", f"off-targets 0-{o.max_mismatches}mm" if o.offtargets_searched
+                  "RS1 5' 3'", f"off-targets 0-{o.max_mismatches}mm" if o.offtargets_searched
                   else "off-targets", "junction (transcript strand)")
         rows = [_pair_row(p, o.strand) for p in o.pairs]
         widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]

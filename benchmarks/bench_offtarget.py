@@ -12,8 +12,12 @@ yeast
     guides at 5 mm, 54 s for the bulge run) are printed for reference, not re-measured.
 human scale (skipped by ``--quick``)
     synthetic genomes with human base composition (A/T 29.5 %, C/G 20.5 %, i.i.d.), cached as
-    FASTA under ``./bench_cache/``: index build time and peak memory, and 1,000 guides at 4
-    mismatches with NRG, for 0.1, 0.3, 1.0 and 3.1 Gb (``--sizes`` to choose).
+    FASTA under ``./bench_cache/``: build time (pack + NRG index, fresh process, fresh data
+    folder) and peak memory, and 1,000 guides at 4 mismatches with NRG (a fresh
+    ``genetx offtargets`` process), for 0.1, 0.3, 1.0 and 3.1 Gb (``--sizes`` to choose),
+    then how both grow with the size and whether the 3.1-Gb targets of issue 3 are met. One
+    run per size (a 3.1-Gb build is minutes); the load average is printed with each row
+    because the machine is shared. Each size's pack and index are deleted once measured.
 
 Usage: ``python benchmarks/bench_offtarget.py [--quick] [--runs 5] [--sizes 0.1,0.3]``
 """
@@ -225,21 +229,38 @@ def synthetic_fasta(gb: float) -> Path:
     return path
 
 
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def bench_human(sizes: list[float], env: dict[str, str], tmp: Path) -> None:
-    print("human scale: size | index build wall, peak RSS | 1,000 guides 4 mm NRG wall, "
-          "peak RSS, sites")
+    """Index build and 1,000-guide search per genome size, each in a fresh process."""
+    import shutil
+
+    targets = "targets at 3.1 Gb: build <= 900 s and <= 8,192 MB; search < 120 s"
+    print(f"human scale (one run per size; {targets}); load average 1/5/15 min shown")
+    print("size | build (pack + NRG index) wall, peak RSS, sites | 1,000 guides 4 mm NRG "
+          "wall, peak RSS, hits | load")
+    rows = []
     for gb in sizes:
         t = time.perf_counter()
         fa = synthetic_fasta(gb)
         gen = time.perf_counter() - t
-        build = ("from genetx.genome.registry import open_genome\n"
-                 "from genetx.edit.offtarget import prepare_index\n"
-                 f"idx = prepare_index(open_genome({str(fa)!r}), 'NRG')\n"
-                 "print(idx.n_sites)\n")
-        wall_b, rss_b, out = run_python(build, env)
-        sites = int(out.split()[-1])
+        data = tmp / f"data_{gb:g}"
+        size_env = dict(env, GENETX_DATA_DIR=str(data))
+        load_before = _load()
+        build = ("import time\n"
+                 "t0 = time.perf_counter()\n"
+                 "from genetx.genome.registry import open_genome\n"
+                 "from genetx.genome.packed import pack_genome\n"
+                 "from genetx.edit.offtarget.index import open_index\n"
+                 f"packed = pack_genome(open_genome({str(fa)!r}))\n"
+                 "t1 = time.perf_counter()\n"
+                 "idx = open_index(packed, 'NRG')\n"
+                 "print(t1 - t0, time.perf_counter() - t1, idx.n_sites)\n")
+        wall_b, rss_b, out = run_python(build, size_env)
+        pack_s, index_s, sites = out.split()
         # 1,000 guides from the genome itself (so each has an on-target)
-        rng = np.random.default_rng(7)
         pick = ("from genetx.genome.registry import open_genome\n"
                 "import numpy as np\n"
                 f"g = open_genome({str(fa)!r}); rng = np.random.default_rng(7); out = []\n"
@@ -249,17 +270,30 @@ def bench_human(sizes: list[float], env: dict[str, str], tmp: Path) -> None:
                 "    s = g.fetch(r, p, p + 23)\n"
                 "    if s[21:] == 'GG' and 'N' not in s: out.append(s[:20])\n"
                 "print('\\n'.join(out))\n")
-        del rng
-        _, _, guides = run_python(pick, env)
+        _, _, guides = run_python(pick, size_env)
         gfile = tmp / f"human_{gb:g}.txt"
         gfile.write_text(guides)
         args = ["offtargets", "--genome", str(fa), "--guides", str(gfile), "--pam", "NRG",
                 "--max-mismatches", "4", "-o", str(tmp / "human.tsv")]
-        wall_s, rss_s = run_process(args, env)
+        wall_s, rss_s = run_process(args, size_env)
         n_hits = sum(1 for _ in (tmp / "human.tsv").open()) - 1
-        print(f"{gb:g} Gb (generated in {gen:.0f} s) | build {wall_b:.1f} s, {rss_b:.0f} MB, "
-              f"{sites:,} sites | search {wall_s:.1f} s, {rss_s:.0f} MB, {n_hits:,} sites",
-              flush=True)
+        rows.append((gb, wall_b, rss_b, wall_s, rss_s))
+        print(f"{gb:g} Gb (FASTA ready in {gen:.0f} s) | build {wall_b:.1f} s (pack "
+              f"{float(pack_s):.1f} s + index {float(index_s):.1f} s), {rss_b:,.0f} MB, "
+              f"{int(sites):,} sites | search {wall_s:.1f} s, {rss_s:,.0f} MB, {n_hits:,} hits "
+              f"| load {load_before} -> {_load()}", flush=True)
+        shutil.rmtree(data, ignore_errors=True)  # the pack and index of this size
+    if len(rows) > 1:
+        g0, b0, m0, s0, r0 = rows[0]
+        print(f"growth relative to {g0:g} Gb:")
+        for gb, wb, mb, ws, ms in rows[1:]:
+            print(f"  {gb:g} Gb (x{gb / g0:.1f} bases): build time x{wb / b0:.1f}, build peak "
+                  f"x{mb / m0:.1f}; search time x{ws / s0:.1f}, search peak x{ms / r0:.1f}")
+    last = rows[-1]
+    if last[0] >= 3.1:
+        ok = last[1] <= 900 and last[2] <= 8192 and last[3] < 120
+        print(f"targets at {last[0]:g} Gb met: {ok} (build {last[1]:.0f} s, {last[2]:,.0f} MB; "
+              f"search {last[3]:.0f} s)")
 
 
 def main() -> None:
@@ -276,7 +310,8 @@ def main() -> None:
         from genetx.settings import settings
 
         settings.reset()
-        print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
+        print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average "
+              f"{_load()}")
         bench_yeast(runs, tmp, env, args.quick)
         if not args.quick:
             bench_human([float(x) for x in args.sizes.split(",") if x], env, tmp)

@@ -132,10 +132,13 @@ class PackedGenome:
         return decode(self.codes[base + start: base + end])
 
 
-def release(arr: np.ndarray, lo: int, hi: int) -> None:
-    """Write back and drop the resident pages of ``arr[lo:hi]`` when it is file-mapped.
+def release(arr: np.ndarray, lo: int, hi: int, *, flush: bool = True) -> None:
+    """Drop the resident pages of ``arr[lo:hi]`` when it is file-mapped.
 
-    Keeps the resident memory of an index build bounded (a no-op for in-memory arrays).
+    Keeps the resident memory of a pack or index build bounded (a no-op for in-memory
+    arrays). With ``flush`` a writable map's pages are first written to disk (``msync``);
+    without it dirty pages stay in the page cache and the kernel writes them back when it
+    likes (the data is never lost: the map is shared).
     """
     base = arr
     while base is not None and not isinstance(base, np.memmap):
@@ -149,7 +152,7 @@ def release(arr: np.ndarray, lo: int, hi: int) -> None:
     a = ((skip + lo * item) // page) * page
     length = skip + hi * item - a
     try:
-        if isinstance(base, np.memmap) and base.mode in ("w+", "r+"):
+        if flush and isinstance(base, np.memmap) and base.mode in ("w+", "r+"):
             mm.flush(a, min(length, len(mm) - a))
         mm.madvise(mmap.MADV_DONTNEED, a, min(length, len(mm) - a))
     except (OSError, ValueError, AttributeError):
@@ -194,7 +197,7 @@ def _fill_codes(genome: Genome, codes: np.ndarray, names: list[str], lengths: li
                     raise BadInputError(genome.name or genome.source, msg)
                 codes[base + s: base + e] = chunk
                 h.update(chunk.tobytes())
-                release(codes, base + s, base + e)
+                release(codes, base + s, base + e, flush=False)
                 task.advance(e - s)
             codes[base + n] = CODE_N
     return h.hexdigest()

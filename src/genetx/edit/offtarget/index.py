@@ -13,14 +13,20 @@ The index lists every PAM occurrence on both strands whose spacer side has at le
 
 Sites are sorted by their *seed A* key (bases ``1..k``) with bucket offsets ``off_a``, and a
 permutation ``perm_b`` with offsets ``off_b`` orders them by the *seed B* key (bases
-``k+1..2k``). The search uses the two orders as an exact pigeonhole filter (see
+``k+1..2k``); within a key, sites are in genome order (anchor, then plus before minus) in both
+orders. The search uses the two orders as an exact pigeonhole filter (see
 :mod:`genetx.edit.offtarget`).
 
+The build (:func:`_build_arrays`) walks the genome twice and sorts by partitions that fit in
+memory, so its resident memory stays bounded (about ``GROUP_SITES`` sites' worth, a few GB)
+whatever the genome size when the arrays are files; see ``docs/offtarget.md``.
+
 On disk the index is a folder ``index-<PAM>-<side>`` inside the packed genome's folder, holding
-one ``.npy`` per array (opened memory-mapped) and ``meta.json`` with the digest of the packed
-genome it was built from. It is written to a temporary folder and renamed into place, so a
-crash never leaves a half index that is used; an index whose digest disagrees with the genome
-is rebuilt when it lives in the cache, and refused when the caller named its folder.
+one ``.npy`` per array (opened memory-mapped) and ``meta.json`` with the format version, the
+digest of the packed genome it was built from and each array's dtype and length. It is written
+to a temporary folder and renamed into place, so a crash never leaves a half index that is
+used; an index whose format, digest or arrays disagree is rebuilt when it lives in the cache,
+and refused when the caller named its folder.
 """
 
 from __future__ import annotations
@@ -41,13 +47,19 @@ if TYPE_CHECKING:
     from genetx.progress import Progress
 
 PamSide = Literal["3prime", "5prime"]
-INDEX_VERSION = 1
+#: On-disk format. 2: built by the partitioned builder; ``meta.json`` lists each array's
+#: dtype and length, checked on load. (1: first release.)
+INDEX_VERSION = 2
 #: Shortest spacer stretch a site needs (16-nt guide with a 2-nt RNA bulge).
 MIN_CLEAR = 14
 #: Largest seed length (4**10 buckets).
 MAX_K = 10
-_FILL_SLICE_SITES = 150_000_000
-_COMP = np.array([3, 2, 1, 0], dtype=np.int64)
+#: Bases walked per kernel call; the genome's pages are let go after each call.
+SEGMENT_BASES = 128_000_000
+#: Sites sorted per group (bounds the resident part of the arrays).
+GROUP_SITES = 100_000_000
+#: Seed keys are grouped into at most ``2**SUB_BITS`` sub-partitions for the first scatter.
+SUB_BITS = 10
 
 
 def pam_masks(pam: str) -> np.ndarray:
@@ -66,6 +78,16 @@ def _revcomp_masks(masks: np.ndarray) -> np.ndarray:
             if (int(m) >> c) & 1:
                 out[j] |= 1 << (3 - c)
     return out
+
+
+def _pam_table(masks: np.ndarray) -> np.ndarray:
+    """uint32 ``(5,)``: bit ``j`` of entry ``code`` set when PAM position ``j`` allows it."""
+    tab = np.zeros(5, dtype=np.uint32)
+    for j, m in enumerate(masks.tolist()):
+        for c in range(4):
+            if (m >> c) & 1:
+                tab[c] |= 1 << j
+    return tab
 
 
 def check_pam(pam: str) -> str:
@@ -131,70 +153,130 @@ class OffTargetIndex:
 _ARRAYS = ("words", "anchors", "flags", "off_a", "perm_b", "off_b")
 
 
-def _chunks(n: int, parts: int) -> np.ndarray:
-    return np.linspace(0, n, parts + 1).astype(np.int64)
+def _chunk_bounds(lo: int, hi: int, parts: int) -> np.ndarray:
+    parts = max(1, min(parts, (hi - lo) // 100_000 + 1))
+    return np.linspace(lo, hi, parts + 1).astype(np.int64)
+
+
+def _ranges(starts: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Split groups ``0 .. len(starts) - 2`` (group ``g`` = ``starts[g] .. starts[g + 1]``)
+    into consecutive runs of at most ``limit`` items (at least one group per run)."""
+    out = []
+    g, last = 0, starts.shape[0] - 1
+    while g < last:
+        h = int(np.searchsorted(starts, starts[g] + limit, side="right")) - 1
+        h = min(last, max(h, g + 1))
+        out.append((g, h))
+        g = h
+    return out
 
 
 def _build_arrays(packed: PackedGenome, pam: str, side: PamSide, k: int,
-                  alloc: object, progress: Progress | None) -> dict[str, np.ndarray]:
+                  alloc: object, progress: Progress | None, *,
+                  segment_bases: int | None = None,
+                  group_sites: int | None = None) -> dict[str, np.ndarray]:
+    """Build the index arrays (see the module docstring) with bounded resident memory.
+
+    1. One walk over the genome counts the sites per (chunk, sub-partition of key A) and per
+       sub-partition of key B (small tables: no random access to memory).
+    2. A second walk writes each site at its sub-partition's next slot (chunk by chunk, in
+       genome order: a few thousand sequential write streams instead of random writes).
+    3. Groups of sub-partitions, at most ``group_sites`` sites each, are sorted in memory by
+       key A (which gives ``off_a``); the group's site numbers are then scattered the same
+       way into ``perm_b`` by sub-partition of key B.
+    4. Groups of key-B sub-partitions of ``perm_b`` are sorted in memory by key B
+       (``off_b``).
+
+    All sorts are stable, so sites of one key are in genome order (anchor, plus before minus)
+    in both orders. ``alloc(name, dtype, n)`` gives the output arrays (memory-mapped files
+    for a saved index); their pages, and the genome's, are let go after each step.
+    """
     from genetx._numba import thread_limit
     from genetx.edit.offtarget import _kernels as kern
 
+    seg = segment_bases or SEGMENT_BASES
+    per_group = group_sites or GROUP_SITES
     codes = packed.codes
     n = codes.shape[0]
     masks = pam_masks(pam)
     masks_minus = _revcomp_masks(masks)
     left_plus = side == "3prime"
     nkeys = 1 << (2 * k)
+    shift = max(0, 2 * k - SUB_BITS)
+    nsub = nkeys >> shift
+    walk_args = (_pam_table(masks), _pam_table(masks_minus), len(pam), left_plus, MIN_CLEAR,
+                 k, shift)
+
+    def fresh(name: str, dtype: type, size: int) -> np.ndarray:
+        return alloc(name, dtype, size)  # type: ignore[operator, no-any-return]
+
     with thread_limit() as threads:
-        parts = max(1, min(4 * threads, n // 100_000 + 1))
-        bounds = _chunks(n, parts)
-        task_total = 4.0
-        with resolve(progress).task(f"Indexing {pam} sites", total=task_total) as task:
-            counts = kern.count_sites(codes, bounds, masks, masks_minus, left_plus, k, MIN_CLEAR)
-            task.advance(1)
-            per_key = counts.sum(axis=0)
-            total = int(per_key.sum())
-            off_a = np.zeros(nkeys + 1, dtype=np.int64)
-            np.cumsum(per_key, out=off_a[1:])
-            # cursor[chunk, key]: global slot of the chunk's first site with that key
-            cursor = np.cumsum(counts, axis=0) - counts + off_a[:-1][None, :]
-            del counts
-            anchor_dtype = np.uint32 if n < 2**32 else np.int64
-            words = alloc("words", np.uint64, total)  # type: ignore[operator]
-            anchors = alloc("anchors", anchor_dtype, total)  # type: ignore[operator]
-            flags = alloc("flags", np.uint8, total)  # type: ignore[operator]
-            key_lo = 0
-            while key_lo < nkeys:
-                # key slices of bounded size keep the written pages few at a time
-                key_hi = int(np.searchsorted(off_a, off_a[key_lo] + _FILL_SLICE_SITES,
-                                             side="right")) - 1
-                key_hi = min(nkeys, max(key_hi, key_lo + 1))
-                lo, hi = int(off_a[key_lo]), int(off_a[key_hi])
-                kern.fill_sites(codes, bounds, masks, masks_minus, left_plus, k, MIN_CLEAR,
-                                cursor, key_lo, key_hi, lo, words[lo:hi], anchors[lo:hi],
-                                flags[lo:hi])
+        segments = []
+        c0 = 0
+        for s in range(0, n, seg):
+            b = _chunk_bounds(s, min(n, s + seg), 4 * threads)
+            segments.append((c0, b))
+            c0 += b.shape[0] - 1
+        sub_a = np.zeros((c0, nsub), dtype=np.int64)
+        sub_b = np.zeros((c0, nsub), dtype=np.int64)
+        with resolve(progress).task(f"Counting {pam} sites",
+                                    total=float(len(segments))) as task:
+            for c, b in segments:
+                m = b.shape[0] - 1
+                kern.count_sites(codes, b, *walk_args, sub_a[c:c + m], sub_b[c:c + m])
+                release(codes, int(b[0]), int(b[-1]), flush=False)
+                task.advance(1)
+        # first slot of each sub-partition of key A / key B (len nsub + 1)
+        first_a = np.zeros(nsub + 1, dtype=np.int64)
+        np.cumsum(sub_a.sum(axis=0), out=first_a[1:])
+        first_b = np.zeros(nsub + 1, dtype=np.int64)
+        np.cumsum(sub_b.sum(axis=0), out=first_b[1:])
+        del sub_b
+        total = int(first_a[-1])
+        # cursor[c, sp]: slot of chunk c's next site in sub-partition sp
+        cursor = np.cumsum(sub_a, axis=0) - sub_a + first_a[None, :-1]
+        del sub_a
+        off_a = np.empty(nkeys + 1, dtype=np.int64)
+        off_b = np.empty(nkeys + 1, dtype=np.int64)
+        off_a[-1] = off_b[-1] = total
+        words = fresh("words", np.uint64, total)
+        anchors = fresh("anchors", np.uint32 if n < 2**32 else np.int64, total)
+        flags = fresh("flags", np.uint8, total)
+        perm_b = fresh("perm_b", np.uint32 if total < 2**32 else np.int64, total)
+        low_b = fresh("scratch_low_b", np.uint16, total)
+        groups_a = _ranges(first_a, per_group)
+        groups_b = _ranges(first_b, per_group)
+        cur_b = first_b[:-1].copy()
+        with resolve(progress).task(f"Indexing {pam} sites", total=float(
+                len(segments) + len(groups_a) + len(groups_b))) as task:
+            for c, b in segments:
+                m = b.shape[0] - 1
+                kern.scatter_sites(codes, b, *walk_args, 0, nsub, cursor[c:c + m], words,
+                                   anchors, flags)
+                release(codes, int(b[0]), int(b[-1]), flush=False)
                 for arr in (words, anchors, flags):
-                    release(arr, lo, hi)
-                release(codes, 0, n)
-                key_lo = key_hi
-            task.advance(2)
-            kmask = np.uint64(nkeys - 1)
-            per_b = np.zeros(nkeys, dtype=np.int64)
-            step = 50_000_000
-            for s in range(0, total, step):
-                kb = ((words[s:s + step] >> np.uint64(2 * k)) & kmask).astype(np.int64)
-                per_b += np.bincount(kb, minlength=nkeys)
-                release(words, s, s + step)
-            off_b = np.zeros(nkeys + 1, dtype=np.int64)
-            np.cumsum(per_b, out=off_b[1:])
-            perm_b = alloc("perm_b", np.uint32 if total < 2**32 else np.int64,  # type: ignore[operator]
-                           total)
-            cursor_b = off_b[:-1].copy()
-            for s in range(0, total, step):
-                kern.order_by_key_b(words[s:s + step], s, k, cursor_b, perm_b)
-                release(words, s, s + step)
-            task.advance(1)
+                    release(arr, 0, total, flush=False)
+                task.advance(1)
+            for sp_lo, sp_hi in groups_a:
+                a0, a1 = int(first_a[sp_lo]), int(first_a[sp_hi])
+                kern.sort_subpartitions(words, anchors, flags, first_a, off_a, shift, sp_lo,
+                                        sp_hi)
+                parts = _chunk_bounds(a0, a1, 4 * threads)
+                per_part = kern.count_key_b(words, parts, k, shift, nsub)
+                cursor_b = np.cumsum(per_part, axis=0) - per_part + cur_b[None, :]
+                kern.scatter_key_b(words, parts, k, shift, cursor_b, perm_b, low_b)
+                cur_b += per_part.sum(axis=0)
+                for arr in (words, anchors, flags):
+                    release(arr, a0, a1, flush=False)
+                for arr in (perm_b, low_b):
+                    release(arr, 0, total, flush=False)
+                task.advance(1)
+            for sp_lo, sp_hi in groups_b:
+                kern.sort_key_b(perm_b, low_b, first_b, off_b, shift, sp_lo, sp_hi)
+                release(perm_b, int(first_b[sp_lo]), int(first_b[sp_hi]), flush=False)
+                release(low_b, int(first_b[sp_lo]), int(first_b[sp_hi]), flush=False)
+                task.advance(1)
+    del low_b
     return {"words": words, "anchors": anchors, "flags": flags, "off_a": off_a,
             "perm_b": perm_b, "off_b": off_b}
 
@@ -269,6 +351,12 @@ def load_index(directory: Path | str, packed: PackedGenome) -> OffTargetIndex:
         except (OSError, ValueError):
             msg = f"index array {name}.npy is missing or damaged; rebuild the index"
             raise BadInputError(str(d), msg) from None
+    stated = meta.get("arrays", {})
+    for name, arr in arrays.items():
+        if stated.get(name) != [arr.dtype.str, int(arr.shape[0])]:
+            msg = (f"index array {name}.npy does not have the dtype and length meta.json "
+                   "states; rebuild the index")
+            raise BadInputError(str(d), msg)
     if arrays["words"].shape[0] != meta["n_sites"]:
         msg = "index arrays do not have the length meta.json states; rebuild the index"
         raise BadInputError(str(d), msg)
@@ -314,15 +402,17 @@ def build_index(packed: PackedGenome, pam: str, side: PamSide = "3prime",
                                              shape=(n,))
 
         arr = _build_arrays(packed, pam, side, k, alloc, progress)
+        (tmp / "scratch_low_b.npy").unlink(missing_ok=True)
         for name in ("off_a", "off_b"):
             np.save(tmp / f"{name}.npy", arr[name])
         for name in ("words", "anchors", "flags", "perm_b"):
             arr[name].flush()
         n_sites = int(arr["words"].shape[0])
+        shapes = {name: [a.dtype.str, int(a.shape[0])] for name, a in arr.items()}
         del arr
         meta = {"format": INDEX_VERSION, "pam": pam, "side": side, "k": k,
                 "n_sites": n_sites, "genome_digest": packed.digest,
-                "genome_name": packed.name}
+                "genome_name": packed.name, "arrays": shapes}
         (tmp / "meta.json").write_text(json.dumps(meta))
 
     _write_atomic_dir(d, write)

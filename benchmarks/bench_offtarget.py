@@ -10,6 +10,12 @@ yeast
     compared with every guide pattern), whose hit set is also checked against ours.
     Cas-OFFinder's times on this machine type (shared/peer/casoffinder/README.md: 18.1 s for 205
     guides at 5 mm, 54 s for the bulge run) are printed for reference, not re-measured.
+threads
+    the search call alone (in-process, index open, kernel loaded; median of runs): the numpy
+    path (one thread, what small searches use) against the parallel kernel on 1 thread and on
+    all threads (``settings.threads``), on the yeast 225-guide 5-mm run and (not with
+    ``--quick``) 1,000 guides at 4 mismatches on the cached synthetic genome(s) of
+    ``--thread-sizes`` (default 0.3 Gb); the three tables are checked to be identical.
 human scale (skipped by ``--quick``)
     synthetic genomes with human base composition (A/T 29.5 %, C/G 20.5 %, i.i.d.), cached as
     FASTA under ``./bench_cache/``: build time (pack + NRG index, fresh process, fresh data
@@ -19,7 +25,8 @@ human scale (skipped by ``--quick``)
     run per size (a 3.1-Gb build is minutes); the load average is printed with each row
     because the machine is shared. Each size's pack and index are deleted once measured.
 
-Usage: ``python benchmarks/bench_offtarget.py [--quick] [--runs 5] [--sizes 0.1,0.3]``
+Usage: ``python benchmarks/bench_offtarget.py [--quick] [--runs 5] [--sizes 0.1,0.3]
+[--thread-sizes 0.3] [--sections yeast,threads,human]``
 """
 
 from __future__ import annotations
@@ -197,6 +204,81 @@ def bench_yeast(runs: int, tmp: Path, env: dict[str, str], quick: bool) -> None:
               f"baseline hit set equal: {ok}")
 
 
+# --------------------------------------------------------------------------- threads
+def _median_time(fn, runs: int) -> tuple[float, object]:
+    out, times = None, []
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def _thread_row(name: str, idx, guides, mm: int, runs: int) -> None:
+    from genetx.edit.offtarget import _search as eng
+    from genetx.edit.offtarget import search
+    from genetx.settings import settings
+
+    n_all = settings.threads
+    auto = search(idx, guides, max_mismatches=mm)  # warm: page cache, numba cache load
+    q = eng.make_queries(list(guides.values())[:64], idx.side, 0, 0)
+    expected = eng.estimate_candidates(idx, q, mm) * len(guides) / min(64, len(guides))
+    path = "kernel" if expected >= eng.KERNEL_MIN_CANDIDATES else "numpy"
+    t_np, df_np = _median_time(lambda: search(idx, guides, max_mismatches=mm, threads=1), runs)
+    old = eng.KERNEL_MIN_CANDIDATES
+    eng.KERNEL_MIN_CANDIDATES = 0
+    try:
+        search(idx, guides, max_mismatches=mm, threads=1)  # load the kernel
+        t1, df1 = _median_time(lambda: search(idx, guides, max_mismatches=mm, threads=1), runs)
+        tn, dfn = _median_time(lambda: search(idx, guides, max_mismatches=mm, threads=n_all),
+                               runs)
+    finally:
+        eng.KERNEL_MIN_CANDIDATES = old
+    same = df_np.equals(df1) and df1.equals(dfn) and dfn.equals(auto)
+    peak = _peak_mb()
+    print(f"threads {name}: {len(guides)} guides, {mm} mm, {len(auto):,} sites, ~{expected:,.0f} "
+          f"candidates (auto path: {path}) | median of {runs}: numpy path (1 thread) "
+          f"{t_np:.3f} s | kernel 1 thread {t1:.3f} s | kernel {n_all} threads {tn:.3f} s -> "
+          f"{t1 / tn:.2f}x vs 1 thread, {t_np / tn:.2f}x vs numpy | process peak {peak:,.0f} MB"
+          f" | tables identical: {same} | load {_load()}", flush=True)
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_threads(runs: int, sizes: list[float]) -> None:
+    """1 thread against all threads for the search step alone (see the module docstring)."""
+    from genetx.edit.offtarget import prepare_index
+    from genetx.genome.registry import open_genome
+
+    genome = open_genome(YEAST)
+    _thread_row("yeast", prepare_index(genome, "NRG"), yeast_guides(genome), 5, runs)
+    for gb in sizes:
+        fa = CACHE / f"synthetic_{gb:g}Gb.fa"
+        if not fa.exists() and gb > 0.3:
+            print(f"threads {gb:g} Gb: skipped ({fa.name} is not cached; only sizes up to "
+                  "0.3 Gb are generated here)")
+            continue
+        g = open_genome(synthetic_fasta(gb))
+        t = time.perf_counter()
+        idx = prepare_index(g, "NRG")
+        print(f"threads {gb:g} Gb: index {time.perf_counter() - t:.1f} s, {idx.n_sites:,} sites")
+        rng = np.random.default_rng(7)
+        recs = g.records()
+        names = list(recs)
+        guides: dict[str, str] = {}
+        while len(guides) < 1000:
+            r = names[rng.integers(len(names))]
+            pos = int(rng.integers(40, recs[r] - 40))
+            s = g.fetch(r, pos, pos + 23)
+            if s[21:] == "GG" and "N" not in s:
+                guides[f"s{len(guides)}"] = s[:20]
+        _thread_row(f"synthetic {gb:g} Gb", idx, guides, 4, runs)
+
+
 # --------------------------------------------------------------------------- human scale
 def synthetic_fasta(gb: float) -> Path:
     """A cached synthetic genome of ``gb`` gigabases (chromosomes of up to 250 Mb)."""
@@ -301,7 +383,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="yeast only, 3 runs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="0.1,0.3,1.0,3.1")
+    ap.add_argument("--thread-sizes", default="0.3",
+                    help="cached synthetic genomes (Gb) for the threads section")
+    ap.add_argument("--sections", default="yeast,threads,human")
     args = ap.parse_args()
+    sections = set(args.sections.split(","))
     runs = 3 if args.quick else args.runs
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -312,8 +398,12 @@ def main() -> None:
         settings.reset()
         print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average "
               f"{_load()}")
-        bench_yeast(runs, tmp, env, args.quick)
-        if not args.quick:
+        if "yeast" in sections:
+            bench_yeast(runs, tmp, env, args.quick)
+        if "threads" in sections:
+            bench_threads(runs, [] if args.quick else [
+                float(x) for x in args.thread_sizes.split(",") if x])
+        if not args.quick and "human" in sections:
             bench_human([float(x) for x in args.sizes.split(",") if x], env, tmp)
 
 

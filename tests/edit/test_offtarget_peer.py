@@ -154,3 +154,21 @@ def test_human_slice_equals_naive(shared_data):
     cols += ["bulge_type", "bulge_size", "bulge_position"]
     assert {tuple(r) for r in got_b[cols].itertuples(index=False)} == {
         tuple(r[c] for c in cols) for r in exp_b}
+
+
+@pytest.mark.parametrize(("mm", "dna", "rna"), [(5, 0, 0), (3, 1, 1)])
+def test_threads_identical_on_yeast(yeast, guides25, mm, dna, rna):
+    """Cas-OFFinder's 25 guides on yeast: numpy path, kernel on 1 and on 2 threads."""
+    import pandas as pd
+
+    from genetx.edit.offtarget import _search as eng
+
+    kw = {"max_mismatches": mm, "dna_bulge": dna, "rna_bulge": rna}
+    ref = search(yeast[1], guides25, threads=1, **kw)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eng, "KERNEL_MIN_CANDIDATES", 0)
+        mp.setattr(eng, "_KERNEL_BATCH", 100_000)
+        for threads in (1, 2):
+            pd.testing.assert_frame_equal(search(yeast[1], guides25, threads=threads, **kw), ref)
+    if not (dna or rna):
+        assert len(ref) == 579  # Cas-OFFinder 2.4.1's count (test_equals_casoffinder_241)

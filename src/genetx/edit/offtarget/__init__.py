@@ -118,6 +118,17 @@ def check_limits(max_mismatches: int, dna_bulge: int, rna_bulge: int) -> None:
             raise BadInputError(msg_0, msg)
 
 
+def check_threads(threads: int | None) -> int | None:
+    """Raise unless ``threads`` is ``None`` (use ``settings.threads``) or a positive integer."""
+    if threads is None:
+        return None
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        msg = "must be a positive integer (or None for settings.threads)"
+        msg_0 = f"`threads={threads!r}`"
+        raise BadInputError(msg_0, msg)
+    return threads
+
+
 def as_genome(genome: Genome | str | Path) -> Genome:
     """A :class:`~genetx.genome.Genome` from a genome object, a path or a registered name."""
     from genetx.genome._base import Genome
@@ -173,7 +184,7 @@ def prepare_index(genome: Genome | str | Path, pam: str = "NGG", *,
 
 def iter_search(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, str], *,
                 max_mismatches: int = 4, dna_bulge: int = 0, rna_bulge: int = 0,
-                guide_batch: int = _GUIDE_BATCH,
+                guide_batch: int = _GUIDE_BATCH, threads: int | None = None,
                 progress: Progress | None = None) -> Iterator[tuple[Guides, HitArrays]]:
     """Search guides in batches, yielding each batch's hits (for streaming to disk).
 
@@ -187,6 +198,11 @@ def iter_search(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, str]
         Limits (0-6, 0-2, 0-2).
     guide_batch
         Guides searched together; the memory held at once is that of one batch's hits.
+    threads
+        Threads verifying candidate sites (default ``settings.threads``, i.e. all cores);
+        the hits and their order do not depend on it. Searches expected to verify fewer
+        than ``_search.KERNEL_MIN_CANDIDATES`` candidates run on one thread in numpy, which
+        is faster than loading the parallel kernel for them.
     progress
         Progress display (one step per guide).
 
@@ -194,19 +210,25 @@ def iter_search(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, str]
     ------
     The batch's guides and its hits (guide numbers index into the batch).
     """
-    from genetx.edit.offtarget._search import best_per_site, make_queries, render, search_queries
+    from genetx.edit.offtarget import _search as eng
     from genetx.progress import resolve
 
     check_limits(max_mismatches, dna_bulge, rna_bulge)
+    threads = check_threads(threads)
     g = check_guides(guides)
+    kernel = None
     with resolve(progress).task("Searching guides", total=len(g.seqs)) as task:
         for s in range(0, len(g.seqs), guide_batch):
             batch = Guides(g.ids[s:s + guide_batch], g.seqs[s:s + guide_batch])
-            q = make_queries(list(batch.seqs), index.side, dna_bulge, rna_bulge)
-            qid, site, mm = search_queries(index, q, max_mismatches)
+            q = eng.make_queries(list(batch.seqs), index.side, dna_bulge, rna_bulge)
+            if kernel is None:  # one choice for the whole search, from the first batch
+                expected = eng.estimate_candidates(index, q, max_mismatches)
+                kernel = expected * len(g.seqs) / len(batch.seqs) >= eng.KERNEL_MIN_CANDIDATES
+            qid, site, mm = eng.search_queries(index, q, max_mismatches, threads=threads,
+                                               kernel=kernel)
             if dna_bulge or rna_bulge:
-                qid, site, mm = best_per_site(q, qid, site, mm)
-            yield batch, render(index, q, qid, site, mm)
+                qid, site, mm = eng.best_per_site(q, qid, site, mm)
+            yield batch, eng.render(index, q, qid, site, mm)
             task.advance(len(batch.seqs))
 
 
@@ -247,7 +269,7 @@ def search(genome: Genome | str | Path | OffTargetIndex,
            guides: Sequence[str] | Mapping[str, str], pam: str = "NGG", *,
            pam_side: PamSide = "3prime", max_mismatches: int = 4, dna_bulge: int = 0,
            rna_bulge: int = 0, score: bool = False, annotation: Any = None,
-           index_dir: Path | str | None = None,
+           index_dir: Path | str | None = None, threads: int | None = None,
            progress: Progress | None = None) -> pd.DataFrame:
     """Every site of each guide in the genome within the mismatch and bulge limits.
 
@@ -272,6 +294,9 @@ def search(genome: Genome | str | Path | OffTargetIndex,
         Gene annotation for :func:`genetx.edit.offtarget.annotate.annotate_sites`.
     index_dir
         Folder of a prebuilt index (checked against the genome).
+    threads
+        Threads for the search (default ``settings.threads``, i.e. all cores); the table,
+        row order included, does not depend on it.
     progress
         Progress display.
 
@@ -291,11 +316,12 @@ def search(genome: Genome | str | Path | OffTargetIndex,
 
     from genetx.edit.offtarget.index import OffTargetIndex
 
+    threads = check_threads(threads)
     idx = genome if isinstance(genome, OffTargetIndex) else prepare_index(
         genome, pam, pam_side=pam_side, index_dir=index_dir, progress=progress)
     frames = [hits_to_frame(b, h) for b, h in iter_search(
         idx, guides, max_mismatches=max_mismatches, dna_bulge=dna_bulge,
-        rna_bulge=rna_bulge, progress=progress)]
+        rna_bulge=rna_bulge, threads=threads, progress=progress)]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if score:
         from genetx.edit.offtarget.scores import add_scores
@@ -352,7 +378,8 @@ def read_guide_file(path: Path | str) -> dict[str, str]:
 def search_to_file(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, str],
                    path: Path | str, fmt: str = "tsv", *, max_mismatches: int = 4,
                    dna_bulge: int = 0, rna_bulge: int = 0, score: bool = False,
-                   annotation: Any = None, progress: Progress | None = None) -> int:
+                   annotation: Any = None, threads: int | None = None,
+                   progress: Progress | None = None) -> int:
     """Search and stream the hits to ``path`` batch by batch; return the number written.
 
     Only one batch of guides' hits is held in memory at a time, so results of any size fit.
@@ -374,6 +401,9 @@ def search_to_file(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, s
         Add ``cfd`` and ``mit`` columns (TSV).
     annotation
         Gene annotation (object or path) for ``region`` and ``gene`` columns (TSV).
+    threads
+        Threads for the search (default ``settings.threads``); the output does not depend
+        on it.
     progress
         Progress display.
 
@@ -387,6 +417,7 @@ def search_to_file(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, s
 
     fmt = check_format(fmt)
     check_limits(max_mismatches, dna_bulge, rna_bulge)
+    threads = check_threads(threads)
     out = Path(path)
     if annotation is not None and not hasattr(annotation, "exons_df"):
         from genetx.genome.annotation import read_annotation
@@ -399,7 +430,7 @@ def search_to_file(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, s
                                bulges=bool(dna_bulge or rna_bulge))
             for batch, hits in iter_search(index, guides, max_mismatches=max_mismatches,
                                            dna_bulge=dna_bulge, rna_bulge=rna_bulge,
-                                           progress=progress):
+                                           threads=threads, progress=progress):
                 cols = hits_to_columns(batch, hits)
                 if score or annotation is not None:
                     frame = hits_to_frame(batch, hits)
@@ -421,8 +452,9 @@ def search_to_file(index: OffTargetIndex, guides: Sequence[str] | Mapping[str, s
 
 
 __all__ = ["GUIDE_LENGTHS", "HIT_COLUMNS", "MAX_BULGE", "MAX_MISMATCHES", "Guides",
-           "check_guides", "check_limits", "hits_to_columns", "hits_to_frame", "iter_search",
-           "prepare_index", "read_guide_file", "search", "search_dask", "search_to_file"]
+           "check_guides", "check_limits", "check_threads", "hits_to_columns", "hits_to_frame",
+           "iter_search", "prepare_index", "read_guide_file", "search", "search_dask",
+           "search_to_file"]
 
 
 def search_dask(client: Any, genome: Genome | str | Path,

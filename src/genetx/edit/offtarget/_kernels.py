@@ -305,3 +305,111 @@ def sort_key_b(perm: np.ndarray, low: np.ndarray, sub_first: np.ndarray, off_b: 
             slot = cur[j]
             cur[j] = slot + 1
             perm[slot] = pv[i]
+
+
+# --------------------------------------------------------------------------- search
+_M1 = np.uint64(0x5555555555555555)
+_M2 = np.uint64(0x3333333333333333)
+_M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
+_H01 = np.uint64(0x0101010101010101)
+
+
+@njit
+def _popcount64(x: np.uint64) -> int:
+    x = x - ((x >> np.uint64(1)) & _M1)
+    x = (x & _M2) + ((x >> np.uint64(2)) & _M2)
+    x = (x + (x >> np.uint64(4))) & _M4
+    return int((x * _H01) >> np.uint64(56))
+
+
+@njit
+def _first_bucket(csum: np.ndarray, t: int) -> int:
+    """The bucket ``b`` with ``csum[b] <= t < csum[b + 1]`` (binary search, first such)."""
+    lo = 0
+    hi = csum.shape[0] - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if csum[mid] <= t:
+            lo = mid
+        else:
+            hi = mid
+    while lo + 1 < csum.shape[0] - 1 and csum[lo + 1] <= t:
+        lo += 1
+    return lo
+
+
+@njit(parallel=True)
+def verify_buckets(words: np.ndarray, flags: np.ndarray, perm: np.ndarray, through_b: bool,
+                   qword: np.ndarray, qcare: np.ndarray, qlen: np.ndarray,
+                   skip_r: np.ndarray, m: int, k: int, bq: np.ndarray, blo: np.ndarray,
+                   csum: np.ndarray, chunk: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Verify every site of the bucket ranges against their queries; return the matches.
+
+    Bucket ``b`` is the index slots ``blo[b] .. blo[b] + csum[b + 1] - csum[b] - 1`` (through
+    ``perm`` when ``through_b``) checked against query ``bq[b]``. A site matches when its
+    cared bases differ from the query's in at most ``m`` places, its clear length
+    (``flags & 63``) is at least ``qlen``, and, when ``through_b``, its seed-A mismatches
+    (bases ``1..k``) exceed ``skip_r`` (such sites were found through seed A).
+
+    The candidates are cut into chunks of ``chunk`` verified in parallel; a first pass stores
+    each candidate's mismatch count (or -1), a second writes the matches at their chunk's
+    offset, so the output is in candidate order whatever the number of threads.
+
+    Returns
+    -------
+    ``(query, site, mismatches)`` int64 arrays of the matches.
+    """
+    total = csum[csum.shape[0] - 1]
+    nchunks = (total + chunk - 1) // chunk
+    mmbuf = np.empty(total, np.int8)
+    counts = np.zeros(nchunks + 1, np.int64)
+    mask_a = np.uint64((1 << (2 * k)) - 1)
+    one = np.uint64(1)
+    for c in prange(nchunks):
+        t0 = c * chunk
+        t1 = min(total, t0 + chunk)
+        b = _first_bucket(csum, t0)
+        found = 0
+        for t in range(t0, t1):
+            while csum[b + 1] <= t:
+                b += 1
+            qi = bq[b]
+            pos = blo[b] + (t - csum[b])
+            s = np.int64(perm[pos]) if through_b else pos
+            x = words[s] ^ qword[qi]
+            y = (x | (x >> one)) & qcare[qi] & _M1
+            mm = _popcount64(y)
+            ok = mm <= m and np.int64(flags[s] & np.uint8(63)) >= qlen[qi]
+            if ok and through_b:
+                ok = _popcount64(y & mask_a) > skip_r[qi]
+            if ok:
+                mmbuf[t] = mm
+                found += 1
+            else:
+                mmbuf[t] = -1
+        counts[c + 1] = found
+    for c in range(nchunks):
+        counts[c + 1] += counts[c]
+    n_out = counts[nchunks]
+    out_q = np.empty(n_out, np.int64)
+    out_s = np.empty(n_out, np.int64)
+    out_m = np.empty(n_out, np.int64)
+    for c in prange(nchunks):
+        if counts[c + 1] == counts[c]:
+            continue
+        t0 = c * chunk
+        t1 = min(total, t0 + chunk)
+        b = _first_bucket(csum, t0)
+        o = counts[c]
+        for t in range(t0, t1):
+            if mmbuf[t] < 0:
+                continue
+            while csum[b + 1] <= t:
+                b += 1
+            pos = blo[b] + (t - csum[b])
+            out_q[o] = bq[b]
+            out_s[o] = np.int64(perm[pos]) if through_b else pos
+            out_m[o] = mmbuf[t]
+            o += 1
+    return out_q, out_s, out_m

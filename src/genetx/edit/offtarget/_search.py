@@ -11,7 +11,10 @@ Pigeonhole filter (exact): with seed A = bases ``1..k`` and seed B = bases ``k+1
 Pass A enumerates every seed-A key within ``r_A`` substitutions of the query (wildcards take
 all four values) and verifies the sites of those buckets; pass B does the same through the
 seed-B order and skips sites with ``mm_A <= r_A`` (already seen in pass A). Every site that
-matches is found exactly once. Verification is vectorised numpy (XOR, fold, popcount).
+matches is found exactly once. Verification (XOR, fold, popcount) runs in vectorised numpy for
+small searches and in a parallel numba kernel
+(:func:`~genetx.edit.offtarget._kernels.verify_buckets`) for large ones; both return the same
+arrays in the same order, whatever the number of threads.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ if TYPE_CHECKING:
 
 _LOW = np.uint64(0x5555555555555555)
 _BATCH_CANDIDATES = 2_000_000
+#: Candidates handed to one call of the parallel kernel (its scratch: one byte each).
+_KERNEL_BATCH = 8_000_000
+#: Smallest chunk of candidates one kernel thread takes.
+_KERNEL_CHUNK = 4096
+#: A search whose estimated candidate count is below this stays on the numpy path (one
+#: thread): importing numba and loading the cached parallel kernel costs about 0.7 s per
+#: process, more than numpy spends on ~30 M candidates (measured on the 2-core machine).
+KERNEL_MIN_CANDIDATES = 16_000_000
 BULGE_NONE, BULGE_DNA, BULGE_RNA = 0, 1, 2
 BULGE_NAMES = ("none", "DNA", "RNA")
 _CODE = {"A": 0, "C": 1, "G": 2, "T": 3}
@@ -134,6 +145,43 @@ def _seed_keys(word: int, care: int, lo_slot: int, k: int, length: int,
     return base ^ _xor_patterns(tuple(cared), tuple(wild), r)
 
 
+@dataclass
+class _Plan:
+    r_a: np.ndarray       # int64 per query (threshold of pass A; m means full scan)
+    r_b: np.ndarray       # int64 per query (-1: no pass B)
+    full: np.ndarray      # bool per query: verify every site
+    candidates: float     # expected number of candidate sites over all queries
+
+
+def _plan(idx: OffTargetIndex, q: Queries, m: int) -> _Plan:
+    k = idx.k
+    nkeys = 1 << (2 * k)
+    n = len(q)
+    r_a = np.zeros(n, np.int64)
+    r_b = np.full(n, -1, np.int64)
+    full = np.zeros(n, bool)
+    per_key = idx.n_sites / nkeys
+    candidates = 0.0
+    for i in range(n):
+        care = int(q.care[i])
+        length = int(q.length[i])
+        ca = sum((care >> (2 * d)) & 1 for d in range(min(k, length)))
+        cb = sum((care >> (2 * d)) & 1 for d in range(k, min(2 * k, length)))
+        ra = m // 2
+        rb = m - 1 - ra
+        if cb == 0 or rb < 0:
+            ra, rb = m, -1
+        cost = _n_keys(ca, k - ca, ra) + (_n_keys(cb, k - cb, rb) if rb >= 0 else 0)
+        if cost >= nkeys // 4:
+            full[i] = True
+            ra, rb = m, -1
+            candidates += idx.n_sites
+        else:
+            candidates += cost * per_key
+        r_a[i], r_b[i] = ra, rb
+    return _Plan(r_a, r_b, full, candidates)
+
+
 def _expand(lo: np.ndarray, cnt: np.ndarray, qids: np.ndarray,
             batch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(query, slot) pairs of bucket ranges ``[lo, lo + cnt)``, about ``batch`` at a time."""
@@ -150,110 +198,152 @@ def _expand(lo: np.ndarray, cnt: np.ndarray, qids: np.ndarray,
         start = end
 
 
-def _popcount(x: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(x)
-
-
-@dataclass
-class _Plan:
-    r_a: np.ndarray       # int64 per query (threshold of pass A; m means full scan)
-    r_b: np.ndarray       # int64 per query (-1: no pass B)
-    full: np.ndarray      # bool per query: verify every site
-
-
-def _plan(idx: OffTargetIndex, q: Queries, m: int) -> _Plan:
-    k = idx.k
-    nkeys = 1 << (2 * k)
-    n = len(q)
-    r_a = np.zeros(n, np.int64)
-    r_b = np.full(n, -1, np.int64)
-    full = np.zeros(n, bool)
-    for i in range(n):
-        care = int(q.care[i])
-        length = int(q.length[i])
-        ca = sum((care >> (2 * d)) & 1 for d in range(min(k, length)))
-        cb = sum((care >> (2 * d)) & 1 for d in range(k, min(2 * k, length)))
-        ra = m // 2
-        rb = m - 1 - ra
-        if cb == 0 or rb < 0:
-            ra, rb = m, -1
-        cost = _n_keys(ca, k - ca, ra) + (_n_keys(cb, k - cb, rb) if rb >= 0 else 0)
-        if cost >= nkeys // 4:
-            full[i] = True
-            ra, rb = m, -1
-        r_a[i], r_b[i] = ra, rb
-    return _Plan(r_a, r_b, full)
-
-
 def _verify(idx: OffTargetIndex, q: Queries, qid: np.ndarray, site: np.ndarray, m: int,
             skip_r_a: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = np.asarray(idx.words[site])
     x = w ^ q.word[qid]
     y = (x | (x >> np.uint64(1))) & q.care[qid] & _LOW
-    mm = _popcount(y).astype(np.int64)
+    mm = np.bitwise_count(y).astype(np.int64)
     clear = (np.asarray(idx.flags[site]) & 63).astype(np.int64)
     ok = (mm <= m) & (clear >= q.length[qid])
     if skip_r_a is not None:
         mask_a = np.uint64((1 << (2 * idx.k)) - 1)
-        mm_a = _popcount(y & mask_a).astype(np.int64)
+        mm_a = np.bitwise_count(y & mask_a).astype(np.int64)
         ok &= mm_a > skip_r_a[qid]
     return qid[ok], site[ok], mm[ok]
 
 
-def search_queries(idx: OffTargetIndex, q: Queries, m: int,
-                   batch: int = _BATCH_CANDIDATES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All ``(query, site, mismatches)`` with at most ``m`` mismatches (each exactly once)."""
+def _numpy_buckets(idx: OffTargetIndex, q: Queries, m: int, skip_r: np.ndarray,
+                   bq: np.ndarray, blo: np.ndarray, cnt: np.ndarray, through_b: bool,
+                   batch: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`_run_buckets` in vectorised numpy (one thread, no JIT to load)."""
+    for qq, pos in _expand(blo, cnt, bq, batch):
+        site = idx.perm_b[pos].astype(np.int64) if through_b else pos
+        yield _verify(idx, q, qq, site, m, skip_r if through_b else None)
+
+
+def _kernel_buckets(idx: OffTargetIndex, q: Queries, m: int, skip_r: np.ndarray,
+                    bq: np.ndarray, blo: np.ndarray, cnt: np.ndarray, through_b: bool,
+                    batch: int, threads: int
+                    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Matches of the bucket ranges ``[blo, blo + cnt)`` against queries ``bq``, in order.
+
+    Buckets are handed to the kernel about ``batch`` candidates at a time (its scratch is one
+    byte per candidate); each call verifies its candidates on ``threads`` threads.
+    """
+    from genetx.edit.offtarget._kernels import verify_buckets
+
+    csum_all = np.cumsum(cnt)
+    start, n = 0, cnt.shape[0]
+    while start < n:
+        before = int(csum_all[start - 1]) if start else 0
+        end = max(start + 1, int(np.searchsorted(csum_all, before + batch, side="right")))
+        c = cnt[start:end]
+        csum = np.zeros(c.shape[0] + 1, np.int64)
+        np.cumsum(c, out=csum[1:])
+        chunk = max(_KERNEL_CHUNK, -(-int(csum[-1]) // (8 * threads)))
+        yield verify_buckets(idx.words, idx.flags, idx.perm_b, through_b, q.word, q.care,
+                             q.length, skip_r, m, idx.k, bq[start:end], blo[start:end], csum,
+                             chunk)
+        start = end
+
+
+def estimate_candidates(idx: OffTargetIndex, q: Queries, m: int) -> float:
+    """Expected number of candidate sites the search of ``q`` verifies (index average)."""
+    return _plan(idx, q, m).candidates
+
+
+def search_queries(idx: OffTargetIndex, q: Queries, m: int, batch: int | None = None, *,
+                   threads: int | None = None, kernel: bool | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All ``(query, site, mismatches)`` with at most ``m`` mismatches (each exactly once).
+
+    Parameters
+    ----------
+    idx, q, m
+        Index, queries and mismatch limit.
+    batch
+        Candidates verified per step (default: 2 M on the numpy path, 8 M in the kernel).
+    threads
+        Threads of the parallel kernel (default ``settings.threads``).
+    kernel
+        Verify in the parallel numba kernel (True) or in numpy on one thread (False);
+        default: the kernel when the plan expects at least :data:`KERNEL_MIN_CANDIDATES`.
+
+    Returns
+    -------
+    ``(query, site, mismatches)`` int64 arrays. Both paths return the same arrays in the
+    same order, whatever the number of threads.
+    """
+    from contextlib import nullcontext
+
     plan = _plan(idx, q, m)
+    if kernel is None:
+        kernel = plan.candidates >= KERNEL_MIN_CANDIDATES
+    if batch is None:
+        batch = _KERNEL_BATCH if kernel else _BATCH_CANDIDATES
     k = idx.k
     out_q, out_s, out_m = [], [], []
     n_sites = idx.n_sites
+    if kernel:
+        from genetx._numba import thread_limit
 
-    def flush(qids: list[np.ndarray], keys: list[np.ndarray], off: np.ndarray,
-              through_b: bool) -> None:
-        if not qids:
-            return
-        qa = np.concatenate(qids)
-        ka = np.concatenate(keys).astype(np.int64)
-        lo = off[ka]
-        cnt = off[ka + 1] - lo
-        keep = cnt > 0
-        for qq, pos in _expand(lo[keep], cnt[keep], qa[keep], batch):
-            if through_b:
-                pos = idx.perm_b[pos].astype(np.int64)
-            rq, rs, rm = _verify(idx, q, qq, pos, m, plan.r_a if through_b else None)
-            out_q.append(rq)
-            out_s.append(rs)
-            out_m.append(rm)
+        limit = thread_limit(threads)
+    else:
+        limit = nullcontext(1)
 
-    for through_b in (False, True):
-        off = idx.off_b if through_b else idx.off_a
-        off = np.asarray(off)
-        qids: list[np.ndarray] = []
-        keys: list[np.ndarray] = []
-        pending = 0
-        for i in range(len(q)):
-            if through_b and plan.r_b[i] < 0:
-                continue
-            if plan.full[i]:
-                if not through_b:
-                    for s in range(0, n_sites, batch):
-                        sites = np.arange(s, min(n_sites, s + batch), dtype=np.int64)
-                        qid = np.full(sites.shape[0], i, np.int64)
-                        rq, rs, rm = _verify(idx, q, qid, sites, m, None)
-                        out_q.append(rq)
-                        out_s.append(rs)
-                        out_m.append(rm)
-                continue
-            lo_slot = k if through_b else 0
-            r = int(plan.r_b[i] if through_b else plan.r_a[i])
-            kk = _seed_keys(int(q.word[i]), int(q.care[i]), lo_slot, k, int(q.length[i]), r)
-            qids.append(np.full(kk.shape[0], i, np.int64))
-            keys.append(kk)
-            pending += kk.shape[0]
-            if pending > 200_000:
-                flush(qids, keys, off, through_b)
-                qids, keys, pending = [], [], 0
-        flush(qids, keys, off, through_b)
+    with limit as nt:
+
+        def run(bq: np.ndarray, blo: np.ndarray, cnt: np.ndarray,
+                through_b: bool) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+            if kernel:
+                return _kernel_buckets(idx, q, m, plan.r_a, bq, blo, cnt, through_b, batch, nt)
+            return _numpy_buckets(idx, q, m, plan.r_a, bq, blo, cnt, through_b, batch)
+
+        def flush(qids: list[np.ndarray], keys: list[np.ndarray], off: np.ndarray,
+                  through_b: bool) -> None:
+            if not qids:
+                return
+            qa = np.concatenate(qids)
+            ka = np.concatenate(keys).astype(np.int64)
+            lo = off[ka].astype(np.int64)
+            cnt = off[ka + 1] - lo
+            keep = cnt > 0
+            for rq, rs, rm in run(qa[keep], lo[keep], cnt[keep], through_b):
+                out_q.append(rq)
+                out_s.append(rs)
+                out_m.append(rm)
+
+        for through_b in (False, True):
+            off = idx.off_b if through_b else idx.off_a
+            off = np.asarray(off)
+            qids: list[np.ndarray] = []
+            keys: list[np.ndarray] = []
+            pending = 0
+            for i in range(len(q)):
+                if through_b and plan.r_b[i] < 0:
+                    continue
+                if plan.full[i]:
+                    if not through_b:
+                        lo = np.arange(0, n_sites, batch, dtype=np.int64)
+                        cnt = np.minimum(batch, n_sites - lo)
+                        for rq, rs, rm in run(np.full(lo.shape[0], i, np.int64), lo, cnt,
+                                              through_b):
+                            out_q.append(rq)
+                            out_s.append(rs)
+                            out_m.append(rm)
+                    continue
+                lo_slot = k if through_b else 0
+                r = int(plan.r_b[i] if through_b else plan.r_a[i])
+                kk = _seed_keys(int(q.word[i]), int(q.care[i]), lo_slot, k, int(q.length[i]),
+                                r)
+                qids.append(np.full(kk.shape[0], i, np.int64))
+                keys.append(kk)
+                pending += kk.shape[0]
+                if pending > 200_000:
+                    flush(qids, keys, off, through_b)
+                    qids, keys, pending = [], [], 0
+            flush(qids, keys, off, through_b)
     if not out_q:
         z = np.zeros(0, np.int64)
         return z, z.copy(), z.copy()

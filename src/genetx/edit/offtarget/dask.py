@@ -35,8 +35,9 @@ def _run_shard(index: OffTargetIndex | tuple[str, str], guides: dict[str, str],
 
     idx = _open_on_worker(*index) if isinstance(index, tuple) else index
     mm, dna, rna = limits
+    # one thread per task: the cluster's worker threads are the parallelism here
     frames = [hits_to_frame(b, h) for b, h in iter_search(
-        idx, guides, max_mismatches=mm, dna_bulge=dna, rna_bulge=rna)]
+        idx, guides, max_mismatches=mm, dna_bulge=dna, rna_bulge=rna, threads=1)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=list(HIT_COLUMNS))
 

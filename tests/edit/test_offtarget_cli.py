@@ -79,6 +79,7 @@ def test_score_column(files, tmp_path):
     (["--dna-bulge", "3"], "`dna_bulge=3`: must be an integer from 0 to 2"),
     (["--format", "xml"], "format 'xml': must be one of tsv, bed, casoffinder"),
     (["--pam-side", "left"], "pam_side 'left'"),
+    (["--threads", "0"], "`threads=0`: must be a positive integer"),
 ])
 def test_bad_options(files, tmp_path, args, needle):
     fa, guides, _ = files
@@ -87,6 +88,19 @@ def test_bad_options(files, tmp_path, args, needle):
     assert r.exit_code == 3
     assert r.stderr.strip().splitlines() == [f"genetx: error: {needle}"] or (
         len(r.stderr.strip().splitlines()) == 1 and needle in r.stderr)
+
+
+def test_threads_option_gives_the_same_sites(files, tmp_path):
+    fa, guides, _ = files
+    outs = []
+    for n in ("1", "2"):
+        out = tmp_path / f"hits{n}.tsv"
+        r = genetx("offtargets", "-g", str(fa), "--guides", str(guides), "--pam", "NRG",
+                   "-m", "4", "--threads", n, "-o", str(out))
+        assert r.exit_code == 0, r.stderr
+        outs.append(out.read_text())
+    assert outs[0] == outs[1]
+    assert len(outs[0].splitlines()) > 2
 
 
 def test_bad_guide_file(files, tmp_path):

@@ -38,11 +38,14 @@ def register(app: typer.Typer) -> None:
         )] = None,
         index: Annotated[Path | None, typer.Option(
             "--index", help="Index folder made earlier (default: the cache).")] = None,
+        threads: Annotated[int | None, typer.Option(
+            "--threads", help="Threads for the search (default: all cores).")] = None,
     ) -> None:
         """Find every site of each guide within the mismatch and bulge limits."""
         from genetx.cli._progress import cli_progress
         from genetx.edit.offtarget import (
             check_limits,
+            check_threads,
             prepare_index,
             read_guide_file,
             search_to_file,
@@ -54,11 +57,12 @@ def register(app: typer.Typer) -> None:
         check_limits(max_mismatches, dna_bulge, rna_bulge)
         check_pam(pam)
         check_side(pam_side)
+        check_threads(threads)
         guide_map = read_guide_file(guides)
         progress = cli_progress()
         idx = prepare_index(genome, pam, pam_side=pam_side,  # type: ignore[arg-type]
                             index_dir=index, progress=progress)
         n = search_to_file(idx, guide_map, output, fmt, max_mismatches=max_mismatches,
                            dna_bulge=dna_bulge, rna_bulge=rna_bulge, score=score,
-                           annotation=annotation, progress=progress)
+                           annotation=annotation, progress=progress, threads=threads)
         typer.echo(f"{n} sites of {len(guide_map)} guides written to {output}", err=True)

@@ -44,3 +44,25 @@ def test_error_is_one_line_with_status() -> None:
 def test_exit_codes_are_distinct() -> None:
     codes = [s.value for s in ExitStatus]
     assert len(codes) == len(set(codes))
+
+
+
+def test_eof_error_in_a_command_is_an_error_not_an_interrupt() -> None:
+    """Click maps EOFError to Abort; GeneTx reports it as an error, not as Ctrl-C (130)."""
+    from genetx.cli.app import app
+
+    @app.command("explode-eof", hidden=True)
+    def _explode() -> None:
+        msg = "Compressed file ended before the end-of-stream marker was reached"
+        raise EOFError(msg)
+
+    try:
+        r = genetx("explode-eof")
+    finally:
+        app.registered_commands[:] = [c for c in app.registered_commands
+                                      if c.name != "explode-eof"]
+    assert r.exit_code == ExitStatus.ERROR
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "end-of-stream" in lines[0]
+    assert "interrupted" not in lines[0]

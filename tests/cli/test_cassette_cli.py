@@ -112,6 +112,26 @@ def test_bad_input_one_line(tmp_path, args, files, code, needle) -> None:
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize(("data", "needle"), [
+    (b"\x1f\x8bnot gzip", "corrupt gzip data"),             # bad header
+    (gzip.compress(b">x\nATGAAATAA\n")[:-12], "corrupt gzip data"),  # truncated stream
+])
+def test_corrupt_gzip_cds_one_line(tmp_path, data, needle) -> None:
+    # a truncated gzip raises EOFError, which Click would report as "interrupted" (exit 130)
+    (tmp_path / "x.fa.gz").write_bytes(data)
+    r = genetx("cassette", "--cds", str(tmp_path / "x.fa.gz"), "-o", str(tmp_path / "out"))
+    assert r.exit_code == ExitStatus.BAD_INPUT, (r.exit_code, r.stderr)
+    line = _one_line(r)
+    assert line.startswith(f"genetx: error: {tmp_path / 'x.fa.gz'}: ")
+    assert needle in line
+
+
+def test_cds_path_is_a_directory(tmp_path) -> None:
+    r = genetx("cassette", "--cds", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert r.exit_code == ExitStatus.BAD_INPUT
+    assert _one_line(r) == f"genetx: error: {tmp_path}: is a directory, not a file"
+
+
 def test_missing_output_folder() -> None:
     r = genetx("cassette", "ADA")
     assert r.exit_code == ExitStatus.BAD_INPUT

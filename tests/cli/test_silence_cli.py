@@ -158,6 +158,17 @@ def test_bad_transcriptome_letters(tmp_path: Path) -> None:
     assert f"{fa}: line 3: record 'bad': letter '*' at position 7 is not a nucleotide" in line
 
 
+def test_corrupt_gzip_transcriptome(tmp_path: Path) -> None:
+    import gzip
+
+    fa = tmp_path / "tx.fa.gz"
+    fa.write_bytes(gzip.compress(b">t1\nACGTACGTACGT\n")[:-12])  # truncated: EOFError
+    r = genetx("silence", "MECP2", "--transcriptome", str(fa))
+    assert r.exit_code == ExitStatus.BAD_INPUT, (r.exit_code, r.stderr)
+    line = _one_line(r.stderr)
+    assert line.startswith(f"genetx: error: {fa}: cannot be read: truncated or corrupt gzip")
+
+
 def test_transcript_shorter_than_a_duplex(tmp_path: Path) -> None:
     fa, gff = _tiny(tmp_path)
     r = genetx("silence", "TINY", "--annotation", str(gff), "--genome", str(fa))

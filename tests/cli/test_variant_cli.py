@@ -134,6 +134,9 @@ def _one_error_line(args: tuple[str, ...], status: ExitStatus,
     (("DMD", "c.4375C>T", "--transcript", "NM_999999.1"), ExitStatus.UNKNOWN_GENE,
      ("NM_999999.1",)),
     (("NOTAGENE1", "c.4375C>T"), ExitStatus.UNKNOWN_GENE, ("NOTAGENE1",)),
+    # an empty --transcript is named in the message, not left blank
+    (("DMD", "c.4375C>T", "--transcript", ""), ExitStatus.UNKNOWN_GENE,
+     ("genetx: error: transcript '': is not a transcript of DMD",)),
     # a string that does not parse is reported before the gene is looked up
     (("NOTAGENE1", "c.4375"), ExitStatus.BAD_INPUT, ("c.4375:", "no change")),
 ])

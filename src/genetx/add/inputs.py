@@ -57,13 +57,18 @@ class CodingInput:
 def _read_text(path: str | Path) -> str:
     p = Path(path)
     if not p.is_file():
-        msg = "file not found"
+        msg = "is a directory, not a file" if p.is_dir() else "file not found"
         raise BadInputError(str(path), msg)
     data = p.read_bytes()
     if data[:2] == b"\x1f\x8b":
         import gzip
+        import zlib
 
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:  # EOFError: truncated gzip stream
+            msg = f"truncated or corrupt gzip data ({exc})"
+            raise MalformedFileError(str(path), msg) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -69,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         rv = app(args=args, prog_name="genetx", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
-    except typer.Abort:
+    except typer.Abort as exc:
+        # click turns an EOFError raised anywhere into Abort; only a real Ctrl-C is an interrupt
+        cause = exc.__context__
+        if isinstance(cause, EOFError):
+            return report(cause, debug=_state["debug"])
         print("genetx: interrupted", file=sys.stderr)
         return int(ExitStatus.CTRL_C)
     except typer.TyperException as exc:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from genetx.edit.nucleases import get_nuclease
-from genetx.errors import BadInputError, InfeasibleDesignError
+from genetx.errors import BadInputError, GeneTxError, InfeasibleDesignError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -649,7 +649,7 @@ def locus_record(design: GuideDesign, genome: Genome | None = None) -> Any:
     try:
         tx = next(t for t in load_gene(design.gene, genome=g).gene.transcripts
                   if t.id == design.transcript)
-    except Exception:
+    except (GeneTxError, StopIteration):  # no model for the gene: export without exons
         tx = None
     if tx is not None:
         strand = 1 if tx.strand == "+" else -1

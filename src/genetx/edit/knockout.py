@@ -32,7 +32,7 @@ import numpy as np
 
 from genetx.edit.guides import encode, find_guides
 from genetx.edit.nucleases import Nuclease, get_nuclease, knockout_rules
-from genetx.errors import InfeasibleDesignError
+from genetx.errors import GeneTxError, InfeasibleDesignError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,7 +202,7 @@ def knockout_guides(gene: Gene, transcript: Transcript, genome: Genome,
             continue
         try:
             seq = genome.fetch(transcript.chrom, c - arm, c + arm)
-        except Exception:
+        except GeneTxError:  # the arms run off the contig or into unheld sequence
             mh.append(math.nan)
             oof.append(math.nan)
             continue

@@ -266,6 +266,8 @@ def design_pegrnas(edit: EditSpec, *, transcript: Transcript | None = None,
     far_lo, far_hi = rules["pe3_search_distance"]
     polyt = rules["polyt_terminator"]
     avoid = rules["avoid_first_extension_base"]
+    pbs_start = int(rules["pbs_start"])
+    pbs_gc = (float(rules["pbs_gc_range"][0]), float(rules["pbs_gc_range"][1]))
     allowed = set(rules["nucleases"])
     src, tgt, off = edit.source.upper(), edit.target.upper(), edit.offset
     if src == tgt:
@@ -303,7 +305,7 @@ def design_pegrnas(edit: EditSpec, *, transcript: Transcript | None = None,
                 design = _best_for_spacer(
                     s_o, t_o, strand, i_o, nick, es, ee, new, r, nuc, edit, transcript,
                     genome, (pmin, pmax), (max(rmin, need), rmax), hom, silent_pam,
-                    polyt, avoid, ref_for_protein)
+                    polyt, avoid, ref_for_protein, pbs_start, pbs_gc)
                 if design is None:
                     continue
                 design["peg_id"] = f"peg{len(rows) + 1}"
@@ -351,7 +353,8 @@ def _best_for_spacer(s_o: str, t_o: str, strand: str, i_o: int, nick: int, es: i
                      transcript: Transcript | None, genome: Genome | None,
                      pbs_range: tuple[int, int], rtt_range: tuple[int, int], hom: int,
                      silent_pam: bool, polyt: str, avoid: str,
-                     ref_for_protein: tuple[str, str | None] | None) -> dict[str, Any] | None:
+                     ref_for_protein: tuple[str, str | None] | None,
+                     pbs_start: int, pbs_gc: tuple[float, float]) -> dict[str, Any] | None:
     slen = len(r.spacer)
     plen = nuc.pam_length
     n = len(s_o)
@@ -394,8 +397,8 @@ def _best_for_spacer(s_o: str, t_o: str, strand: str, i_o: int, nick: int, es: i
             rtt = reverse_complement(target_o[nick:nick + rl])
             ext = rtt + pbs
             score = 0.0
-            score -= 0.25 * abs(p - 13)
-            score += 0.5 if 0.4 <= pgc <= 0.6 else 0.0
+            score -= 0.25 * abs(p - pbs_start)
+            score += 0.5 if pbs_gc[0] <= pgc <= pbs_gc[1] else 0.0
             score -= 0.1 * (rl - max(rtt_range[0], end_t - nick + hom))
             score -= 3.0 if ext[0] == avoid else 0.0
             has_t = polyt in r.spacer or polyt in ext

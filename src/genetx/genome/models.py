@@ -726,7 +726,7 @@ class Gene:
         ids = self.transcript_ids()
         shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
         msg = f"is not a transcript of {self.symbol} (available: {shown or 'none'})"
-        raise UnknownGeneError(want, msg)
+        raise UnknownGeneError(want or f"transcript {id!r}", msg)
 
 
 __all__ = ["CANONICAL_TAGS", "CPos", "Gene", "Transcript", "normalize_tag", "split_version"]

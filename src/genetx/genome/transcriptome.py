@@ -244,8 +244,14 @@ def read_transcriptome(path: str | Path, *, progress: Progress | None = None) ->
     if not p.is_file():
         msg = "transcriptome file not found"
         raise MalformedFileError(str(path), msg)
+    import zlib
+
     with resolve(progress).task(f"Reading {p.name}", total=None):
-        raw = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+        try:
+            raw = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+        except (OSError, EOFError, zlib.error) as exc:  # EOFError: truncated gzip stream
+            msg = f"cannot be read: truncated or corrupt gzip data ({exc})"
+            raise MalformedFileError(str(path), msg) from None
     if not raw.strip():
         msg = "is empty"
         raise MalformedFileError(str(path), msg)

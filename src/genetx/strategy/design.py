@@ -923,13 +923,6 @@ def _design_addition(ctx: _Context, opt: ModalityOption, inp: TriageInput, *,
 
 # ---------------------------------------------------------------------- genome editing
 
-#: GeneTx defaults for exon-deletion guide pairs: cut in the flanking intron between these
-#: distances (nt) from the deleted exon, keeping clear of the splice sites.
-DELETION_CUT_WINDOW = (50, 1000)
-#: Guides kept per flanking intron before pairing.
-DELETION_GUIDES_PER_SIDE = 3
-
-
 def _annotation_for(ctx: _Context) -> tuple[Any, str]:
     """Annotation to label off-target hits, and what it covers ("" when none)."""
     ref = ctx.reference
@@ -1214,8 +1207,8 @@ def _design_exon_deletion(ctx: _Context, opt: ModalityOption) -> ModalityResult:
     max_mm = ctx.request.max_mismatches
     # the guides are searched by the exon-deletion designer itself, exactly as `genetx skip`
     # does, so both commands report the same pairs and the same off-target counts
+    # cut window and guides per intron: the designer's own defaults, as in `genetx skip`
     design = fn(tx, ctx.genome, tuple(range(first, last + 1)), nuclease="SpCas9",
-                window=DELETION_CUT_WINDOW, guides_per_side=DELETION_GUIDES_PER_SIDE,
                 top=ctx.request.top, offtargets=True, max_mismatches=max_mm,
                 annotation=annot, frame_check=lambda ex: deletion_check(model, plan.lesion, ex))
     kept = design.guides
@@ -1264,7 +1257,7 @@ def _design_exon_deletion(ctx: _Context, opt: ModalityOption) -> ModalityResult:
               "deletion_pairs": design.to_frame()}
     if design.hits is not None and len(design.hits):
         tables["offtargets_exon_deletion"] = design.hits
-    notes = [rule(f"guides cut {DELETION_CUT_WINDOW[0]}-{DELETION_CUT_WINDOW[1]} nt into the "
+    notes = [rule(f"guides cut {design.window[0]}-{design.window[1]} nt into the "
                   f"introns flanking exon(s) {skipped} (GeneTx default), SpCas9, filters "
                   "passed, ranked by Rule Set 1; pairs ranked by the sum, pairs with a guide "
                   "that has an off-target at 0 or 1 mismatches after the others"),
@@ -1495,7 +1488,7 @@ def run_design(request: DesignRequest, *, catalog: Catalog | None = None,
                      ctx.gene_error, ctx.variant_error)
 
 
-__all__ = ["DELETION_CUT_WINDOW", "STATUSES", "CassetteFacts", "DesignItem", "DesignRequest",
+__all__ = ["STATUSES", "CassetteFacts", "DesignItem", "DesignRequest",
            "DesignRun", "ModalityResult", "OffTargetReference", "OffTargetSummary",
            "describe_reference", "fit_fact", "gather", "guide_offtargets", "run_design",
            "run_modality", "triage_request"]
